@@ -1,0 +1,1 @@
+# etc: rules are added here.

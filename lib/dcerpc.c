@@ -1,0 +1,1 @@
+/* dcerpc.c - placeholder, being written. */

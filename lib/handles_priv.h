@@ -1,0 +1,1 @@
+/* handles_priv.h - placeholder. */

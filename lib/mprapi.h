@@ -1,0 +1,273 @@
+/*
+ * mprapi.h - libmprapi: the Windows RRAS administration client API on Linux.
+ *
+ * Names, types and numeric codes follow Microsoft's mprapi.h so that code
+ * written for Windows compiles unchanged.  The calls speak MS-RRASM (DIMSVC
+ * over the SMB named pipe \PIPE\ROUTER) and MS-SCMR (\PIPE\svcctl) to real
+ * Windows servers through Samba's libsmbclient.
+ *
+ * Threading: every call may be made from several threads at once on
+ * different handles.  Calls on the same handle are serialised internally, so
+ * they are safe too, but they queue behind each other.  The per-server
+ * settings store (MprmonSetServerOptions) is protected by a lock.
+ *
+ * Extensions for Linux callers carry the prefix Mprmon; everything else has
+ * the Windows name and meaning.
+ */
+#ifndef MPRAPI_H
+#define MPRAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Windows base types (as Wine and MinGW declare them for LP64) ---- */
+typedef uint32_t DWORD;
+typedef int32_t BOOL;
+typedef uint8_t BYTE;
+typedef BYTE *LPBYTE;
+typedef void *LPVOID;
+typedef void *HANDLE;
+/* WCHAR is a UTF-16LE code unit, not wchar_t (which is 32-bit on Linux). */
+typedef uint16_t WCHAR;
+typedef WCHAR *LPWSTR;
+typedef const WCHAR *LPCWSTR;
+
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+
+/* An opaque handle to a router, from MprAdminServerConnect. */
+typedef HANDLE MPR_SERVER_HANDLE;
+
+/* ---- Return codes: values from winerror.h ---- */
+#define NO_ERROR 0u
+#define ERROR_FILE_NOT_FOUND 2u
+#define ERROR_ACCESS_DENIED 5u
+#define ERROR_INVALID_HANDLE 6u
+#define ERROR_NOT_ENOUGH_MEMORY 8u
+#define ERROR_INVALID_DATA 13u
+#define ERROR_NOT_SUPPORTED 50u
+#define ERROR_INVALID_PARAMETER 87u
+#define ERROR_INSUFFICIENT_BUFFER 122u
+#define ERROR_INVALID_LEVEL 124u
+#define ERROR_SERVICE_DOES_NOT_EXIST 1060u
+#define ERROR_SERVICE_NOT_ACTIVE 1062u
+#define ERROR_LOGON_FAILURE 1326u
+#define ERROR_TIMEOUT 1460u
+#define RPC_S_INVALID_BINDING 1702u
+#define RPC_S_UNKNOWN_IF 1717u
+#define RPC_S_SERVER_UNAVAILABLE 1722u
+#define RPC_S_CALL_FAILED 1726u
+#define RPC_S_PROTOCOL_ERROR 1728u
+#define RPC_S_PROCNUM_OUT_OF_RANGE 1745u
+#define RPC_S_CALL_CANCELLED 1818u
+#define RPC_X_BAD_STUB_DATA 1783u
+
+/* ---- MprAdminServerGetInfo levels (Microsoft's mprapi.h) ---- */
+typedef struct _MPR_SERVER_0 {
+    BOOL fLanOnlyMode;  /* TRUE: LAN routing only, no remote access */
+    DWORD dwUpTime;     /* seconds the router has been running */
+    DWORD dwTotalPorts; /* ports on the router */
+    DWORD dwPortsInUse; /* ports in use */
+} MPR_SERVER_0, *PMPR_SERVER_0;
+
+typedef struct _MPR_SERVER_1 {
+    DWORD dwNumPptpPorts;
+    DWORD dwPptpPortFlags;
+    DWORD dwNumL2tpPorts;
+    DWORD dwL2tpPortFlags;
+} MPR_SERVER_1, *PMPR_SERVER_1;
+
+typedef struct _MPR_SERVER_2 {
+    DWORD dwNumPptpPorts;
+    DWORD dwPptpPortFlags;
+    DWORD dwNumL2tpPorts;
+    DWORD dwL2tpPortFlags;
+    DWORD dwNumSstpPorts;
+    DWORD dwSstpPortFlags;
+} MPR_SERVER_2, *PMPR_SERVER_2;
+
+/* ---- The Windows calls ---- */
+
+/*
+ * MprAdminServerConnect - open an administrative connection to a router.
+ *
+ * lpwsServerName: NUL-terminated UTF-16 name of the server: "name",
+ *   "\\\\name", a DNS name, an IPv4 or IPv6 literal.  NULL or "" means the
+ *   local machine (loopback).
+ * phMprServer: receives the handle; NULL gives RPC_S_INVALID_BINDING and no
+ *   network I/O is done.
+ *
+ * The connection is an SMB session to the server's IPC$ share, the named pipe
+ * \PIPE\ROUTER opened on it, and a DCE/RPC bind to the DIMSVC interface.  As on
+ * Windows, the RRAS service status is NOT queried: use
+ * MprAdminIsServiceRunning for that.
+ *
+ * Credentials, port and timeout come from the settings store: the entry for
+ * this server name if MprmonSetServerOptions made one, else the default entry
+ * (server NULL).  With no credentials configured the connect is anonymous.
+ *
+ * Returns:
+ *   NO_ERROR                  connected; *phMprServer is valid.
+ *   RPC_S_INVALID_BINDING     phMprServer is NULL.
+ *   ERROR_INVALID_PARAMETER   the name is malformed (bad UTF-16, too long,
+ *                             characters no host name has).
+ *   ERROR_ACCESS_DENIED       the server refused the logon or the pipe
+ *                             (wrong, missing or unprivileged credentials), or
+ *                             the configured credentials file is unsafe.
+ *   RPC_S_UNKNOWN_IF          the server does not run Routing and RAS: no
+ *                             ROUTER pipe, or the DIMSVC bind was rejected.
+ *   RPC_S_SERVER_UNAVAILABLE  nothing answered: name not resolved, connection
+ *                             refused, unreachable, or the timeout expired.
+ *   RPC_S_PROTOCOL_ERROR      the server answered with malformed DCE/RPC.
+ *   ERROR_NOT_ENOUGH_MEMORY   allocation failed.
+ * On failure *phMprServer is set to NULL.
+ */
+DWORD MprAdminServerConnect(LPWSTR lpwsServerName,
+                            MPR_SERVER_HANDLE *phMprServer);
+
+/*
+ * MprAdminServerDisconnect - close a handle and free what it holds.
+ *
+ * Safe with NULL, and safe with a handle that was already disconnected:
+ * handles are looked up in a table and a stale one is ignored.  A handle must
+ * not be disconnected while another thread is still using it in a call.
+ */
+void MprAdminServerDisconnect(MPR_SERVER_HANDLE hMprServer);
+
+/*
+ * MprAdminIsServiceRunning - is the RemoteAccess service running?
+ *
+ * Asks the server's service control manager (MS-SCMR over \PIPE\svcctl).
+ * TRUE only when the service is SERVICE_RUNNING; FALSE on any failure,
+ * including access denied, as on Windows.  MprmonQueryServiceState says why.
+ */
+BOOL MprAdminIsServiceRunning(LPWSTR lpwsServerName);
+
+/*
+ * MprAdminServerGetInfo - RMprAdminServerGetInfo (MS-RRASM opnum 0).
+ *
+ * dwLevel 0, 1 or 2 fills an MPR_SERVER_0/1/2 in a buffer that the caller
+ * frees with MprAdminBufferFree.  Returns NO_ERROR, ERROR_INVALID_HANDLE,
+ * ERROR_INVALID_PARAMETER (lplpbBuffer NULL), ERROR_INVALID_LEVEL (other
+ * levels, checked before any I/O), the server's own error code, or an RPC_S_*
+ * code when the call failed on the wire.
+ */
+DWORD MprAdminServerGetInfo(MPR_SERVER_HANDLE hMprServer, DWORD dwLevel,
+                            LPBYTE *lplpbBuffer);
+
+/* MprAdminBufferFree - free a buffer this library returned.  NULL is safe. */
+DWORD MprAdminBufferFree(LPVOID pBuffer);
+
+/*
+ * MprAdminGetErrorString - Windows' text for an error code.
+ *
+ * *lplpwsErrorString receives a UTF-16 string freed with MprAdminBufferFree.
+ * Returns NO_ERROR, ERROR_INVALID_PARAMETER (NULL out pointer) or
+ * ERROR_NOT_ENOUGH_MEMORY.  Unknown codes get a generic text with the number.
+ */
+DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString);
+
+/* ---- Extensions for Linux callers ---- */
+
+/* SMB encryption (SMB3) wanted for the session. */
+typedef enum _MPRMON_ENCRYPTION {
+    MPRMON_ENCRYPTION_DEFAULT = 0, /* = IF_AVAILABLE */
+    MPRMON_ENCRYPTION_OFF = 1,
+    MPRMON_ENCRYPTION_IF_AVAILABLE = 2,
+    MPRMON_ENCRYPTION_REQUIRED = 3
+} MPRMON_ENCRYPTION;
+
+/*
+ * How to reach one server.  Zero-initialise, then set what you need; zero
+ * fields take the defaults.  Strings are UTF-8 and are copied by the calls
+ * that take this struct.
+ *
+ * Credentials: either pszCredentialsFile (smbclient's authentication-file
+ * format: lines "username = ", "password = ", "domain = "; the file must not
+ * be readable by group or others, else ERROR_ACCESS_DENIED), or pszUser /
+ * pszPassword / pszDomain directly.  A file wins when both are given.  A user
+ * may be written "DOMAIN\\user" or "user@domain".  No credentials: anonymous.
+ */
+typedef struct _MPRMON_CONNECT_OPTIONS {
+    DWORD dwPort;                   /* SMB TCP port; 0 = 445 */
+    DWORD dwTimeoutMs;              /* per-operation timeout; 0 = 10000 */
+    MPRMON_ENCRYPTION encryption;   /* SMB3 encryption; 0 = if available */
+    const char *pszCredentialsFile; /* smbclient auth file, or NULL */
+    const char *pszUser;            /* or NULL */
+    const char *pszPassword;        /* or NULL; wiped from our copies */
+    const char *pszDomain;          /* or NULL */
+} MPRMON_CONNECT_OPTIONS;
+
+/*
+ * MprmonSetServerOptions - store how to reach a server by name.
+ *
+ * pszServer is the name as later passed to the Windows calls (compared after
+ * stripping leading backslashes, case-insensitively); NULL sets the default
+ * used for every server without an entry of its own.  pOptions NULL removes
+ * the entry.  A credentials file is read and checked now, so a bad file is
+ * reported here: ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED (group/other
+ * readable), ERROR_INVALID_DATA (malformed).  Returns NO_ERROR on success.
+ */
+DWORD MprmonSetServerOptions(const char *pszServer,
+                             const MPRMON_CONNECT_OPTIONS *pOptions);
+
+/* MprmonResetServerOptions - forget every stored entry (wipes passwords). */
+void MprmonResetServerOptions(void);
+
+/*
+ * MprmonServerConnectEx - MprAdminServerConnect with explicit options
+ * (NULL pOptions = the settings store, as MprAdminServerConnect).  Same codes.
+ */
+DWORD MprmonServerConnectEx(LPWSTR lpwsServerName,
+                            const MPRMON_CONNECT_OPTIONS *pOptions,
+                            MPR_SERVER_HANDLE *phMprServer);
+
+/* Why the RemoteAccess service is or is not running. */
+typedef enum _MPRMON_SERVICE_STATE {
+    MPRMON_SERVICE_RUNNING = 1,
+    MPRMON_SERVICE_STOPPED = 2,       /* installed, not running (or pending) */
+    MPRMON_SERVICE_NOT_INSTALLED = 3, /* ERROR_SERVICE_DOES_NOT_EXIST */
+    MPRMON_SERVICE_ACCESS_DENIED = 4, /* logon or SCM access refused */
+    MPRMON_SERVICE_UNREACHABLE = 5,   /* server did not answer */
+    MPRMON_SERVICE_UNKNOWN = 6        /* protocol or other failure */
+} MPRMON_SERVICE_STATE;
+
+/*
+ * MprmonQueryServiceState - the richer MprAdminIsServiceRunning.
+ *
+ * pState receives the classification; pdwCurrentState (optional) the
+ * SERVICE_* value the SCM reported (0 when it did not answer).  Returns
+ * NO_ERROR when the SCM answered about the service (running or not), else the
+ * Windows code of the failure (ERROR_ACCESS_DENIED, ERROR_SERVICE_DOES_NOT_EXIST,
+ * RPC_S_SERVER_UNAVAILABLE, ...).  pOptions NULL = the settings store.
+ */
+DWORD MprmonQueryServiceState(LPWSTR lpwsServerName,
+                              const MPRMON_CONNECT_OPTIONS *pOptions,
+                              MPRMON_SERVICE_STATE *pState,
+                              DWORD *pdwCurrentState);
+
+/* Symbolic name of a code, e.g. "RPC_S_UNKNOWN_IF"; "UNKNOWN" if not known.
+ * The string is static. */
+const char *MprmonErrorName(DWORD dwError);
+
+/* Windows' text for a code as static UTF-8 (MprAdminGetErrorString's text). */
+const char *MprmonErrorText(DWORD dwError);
+
+/* UTF-8 <-> UTF-16 for Linux callers.  Results are freed with
+ * MprAdminBufferFree; NULL on invalid input or no memory. */
+LPWSTR MprmonUtf8ToWide(const char *pszUtf8);
+char *MprmonWideToUtf8(LPCWSTR lpwsWide);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MPRAPI_H */

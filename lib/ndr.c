@@ -1,0 +1,1 @@
+/* ndr.c - placeholder, being written. */

@@ -1,0 +1,1 @@
+/* ndr_priv.h - placeholder. */

@@ -1,0 +1,1 @@
+/* pipe_smb.c - placeholder, being written. */

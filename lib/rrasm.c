@@ -1,0 +1,1 @@
+/* rrasm.c - placeholder, being written. */

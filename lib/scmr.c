@@ -1,0 +1,1 @@
+/* scmr.c - placeholder, being written. */

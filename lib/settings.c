@@ -1,0 +1,1 @@
+/* settings.c - placeholder, being written. */

@@ -1,0 +1,1 @@
+/* settings_priv.h - placeholder. */

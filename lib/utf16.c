@@ -1,0 +1,1 @@
+/* utf16.c - placeholder, being written. */

@@ -1,0 +1,1 @@
+# mibs: rules are added here.

@@ -1,0 +1,1 @@
+# subagent: rules are added here.

@@ -1,0 +1,2 @@
+# tests/peers: rules are added here.
+EXTRA_DIST += tests/valgrind.supp tests/peers/common.sh

@@ -1,0 +1,1 @@
+# tests/subagent: rules are added here.
