@@ -1,1 +1,3 @@
-# subagent: rules are added here.
+# subagent: the daemon's model (config, registry, prober) and its SNMP face.
+include subagent/core.mk
+include subagent/snmp.mk

@@ -1,1 +1,2 @@
-# tests/integration: rules are added here.
+include tests/integration/lib.mk
+include tests/integration/subagent.mk

@@ -1,1 +1,5 @@
-# tests/lib: rules are added here.
+# tests/lib: Check suites per library layer.
+include tests/lib/rpc.mk
+include tests/lib/transport.mk
+include tests/lib/ndr.mk
+include tests/lib/api.mk

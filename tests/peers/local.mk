@@ -1,2 +1,4 @@
-# tests/peers: rules are added here.
 EXTRA_DIST += tests/valgrind.supp tests/peers/common.sh
+include tests/peers/samba.mk
+include tests/peers/rras.mk
+include tests/peers/snmp.mk

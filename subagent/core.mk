@@ -1,0 +1,1 @@
+# subagent core (config, registry, prober): convenience library subagent/libmprmon_daemon.la

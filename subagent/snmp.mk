@@ -1,0 +1,1 @@
+# subagent SNMP face (agentx, mib_table, notify, main): sbin mprmon-subagent
