@@ -8,8 +8,8 @@ pkgconfig_DATA = lib/mprapi.pc
 # internals through the *_priv.h headers).
 noinst_LTLIBRARIES += lib/libmprapi_core.la
 lib_libmprapi_core_la_SOURCES = \
-	lib/api.c lib/handles.c lib/handles_priv.h lib/settings.c lib/settings_priv.h \
-	lib/errors.c \
+	lib/api.c lib/api_priv.h lib/service.c lib/handles.c lib/handles_priv.h lib/settings.c lib/settings_priv.h \
+	lib/errors.c lib/detail.c lib/detail_priv.h \
 	lib/names.c lib/names_priv.h lib/utf16.c \
 	lib/creds.c lib/creds_priv.h \
 	lib/pipe_smb.c lib/pipe_priv.h \

@@ -261,6 +261,16 @@ const char *MprmonErrorName(DWORD dwError);
 /* Windows' text for a code as static UTF-8 (MprAdminGetErrorString's text). */
 const char *MprmonErrorText(DWORD dwError);
 
+/*
+ * MprmonGetLastErrorDetail - what went wrong in this thread's last failed
+ * call, as UTF-8 text for people (e.g. "credentials file /etc/x.auth is
+ * readable by group or others (mode 0644)"; "connect to 10.0.0.1:445: timed
+ * out after 10000 ms").  Never contains a password.  "" when there is nothing
+ * to add to the code.  The string is thread-local and valid until the next
+ * call of this library in the same thread.
+ */
+const char *MprmonGetLastErrorDetail(void);
+
 /* UTF-8 <-> UTF-16 for Linux callers.  Results are freed with
  * MprAdminBufferFree; NULL on invalid input or no memory. */
 LPWSTR MprmonUtf8ToWide(const char *pszUtf8);

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages that building, testing and the demo need.
+# Only missing packages are installed; nothing but Debian's archive is used.
+set -euo pipefail
+
+packages=(
+    build-essential autoconf automake libtool autoconf-archive pkg-config
+    check valgrind
+    libsmbclient-dev samba smbclient
+    python3 python3-impacket
+    libsnmp-dev snmpd snmp snmptrapd
+    smitools tshark
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "dev/deps.sh: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# tshark asks whether non-root users may capture; the default answer is fine.
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Debian starts these daemons on install; our tests run private copies on
+# loopback, so the system ones are stopped to keep ports and CPU free.
+for svc in smbd nmbd samba-ad-dc snmpd snmptrapd; do
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+        $SUDO systemctl stop "$svc" || true
+    fi
+done
