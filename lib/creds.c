@@ -1,1 +1,385 @@
-/* creds.c - placeholder, being written. */
+/* creds.c - credentials: smbclient authentication files, splitting, wiping.
+ *
+ * The file format is smbclient's -A file: "username = x", "password = y",
+ * "domain = z".  Like Samba, the key is compared without case and the value
+ * starts after the blanks that follow '='; the rest of the line is the value,
+ * trailing blanks included (a password may end in a space).  Unlike Samba,
+ * we are strict: an unknown key, a line without '=', or a key given twice is
+ * an error, because silently ignoring a typo would connect as someone else
+ * (or anonymously).  Error texts name the line, never its value.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "creds_priv.h"
+
+/* An auth file is three short lines; anything bigger is not one. */
+#define CREDS_FILE_MAX 65536
+
+static void creds_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void creds_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!errbuf || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static void creds_free_str(char **s)
+{
+    if (*s) {
+        explicit_bzero(*s, strlen(*s));
+        free(*s);
+        *s = NULL;
+    }
+}
+
+void creds_clear(struct mpr_creds *c)
+{
+    if (!c)
+        return;
+    creds_free_str(&c->domain);
+    creds_free_str(&c->user);
+    creds_free_str(&c->password);
+}
+
+static char *creds_strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/*
+ * Split "DOM\\user" or "user@dom" into c->user / c->domain when c->domain is
+ * NULL.  c->user is replaced.  ERROR_INVALID_PARAMETER for an empty part.
+ */
+static DWORD creds_split_user(struct mpr_creds *c)
+{
+    char *sep, *user, *dom;
+    const char *u = c->user;
+    size_t ulen, dlen;
+    const char *upart, *dpart;
+
+    if (!u || c->domain)
+        return NO_ERROR;
+    if ((sep = strchr(u, '\\')) != NULL) {
+        dpart = u;
+        dlen = (size_t)(sep - u);
+        upart = sep + 1;
+        ulen = strlen(upart);
+    } else if ((sep = strrchr(u, '@')) != NULL) {
+        upart = u;
+        ulen = (size_t)(sep - u);
+        dpart = sep + 1;
+        dlen = strlen(dpart);
+    } else {
+        return NO_ERROR;
+    }
+    if (ulen == 0 || dlen == 0 || memchr(upart, '\\', ulen))
+        return ERROR_INVALID_PARAMETER;
+    user = creds_strndup(upart, ulen);
+    dom = creds_strndup(dpart, dlen);
+    if (!user || !dom) {
+        free(user);
+        free(dom);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    creds_free_str(&c->user);
+    c->user = user;
+    c->domain = dom;
+    return NO_ERROR;
+}
+
+DWORD creds_from_strings(const char *user, const char *password,
+                         const char *domain, struct mpr_creds *out)
+{
+    struct mpr_creds c = {NULL, NULL, NULL};
+    DWORD rc;
+
+    if (!out)
+        return ERROR_INVALID_PARAMETER;
+    if ((user && !(c.user = strdup(user))) ||
+        (password && !(c.password = strdup(password))) ||
+        (domain && !(c.domain = strdup(domain)))) {
+        creds_clear(&c);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    rc = creds_split_user(&c);
+    if (rc != NO_ERROR) {
+        creds_clear(&c);
+        return rc;
+    }
+    *out = c;
+    return NO_ERROR;
+}
+
+DWORD creds_copy(const struct mpr_creds *src, struct mpr_creds *dst)
+{
+    struct mpr_creds c = {NULL, NULL, NULL};
+
+    if (!src || !dst)
+        return ERROR_INVALID_PARAMETER;
+    if ((src->user && !(c.user = strdup(src->user))) ||
+        (src->password && !(c.password = strdup(src->password))) ||
+        (src->domain && !(c.domain = strdup(src->domain)))) {
+        creds_clear(&c);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    *dst = c;
+    return NO_ERROR;
+}
+
+static int creds_is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+/* Compare key (len n) with name, ignoring case. */
+static int creds_key_is(const char *key, size_t n, const char *name)
+{
+    size_t i;
+
+    if (strlen(name) != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char ch = key[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch + 32);
+        if (ch != name[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Parse one non-comment line into out.  Messages never contain the value. */
+static DWORD creds_parse_line(const char *line, size_t len, unsigned lineno,
+                              struct mpr_creds *out, char *errbuf,
+                              size_t errlen)
+{
+    const char *eq = memchr(line, '=', len);
+    size_t kb = 0, ke, vb;
+    char **slot;
+    const char *what;
+
+    if (!eq) {
+        creds_errf(errbuf, errlen, "line %u: expected \"key = value\"",
+                   lineno);
+        return ERROR_INVALID_DATA;
+    }
+    ke = (size_t)(eq - line);
+    while (kb < ke && creds_is_blank(line[kb]))
+        kb++;
+    while (ke > kb && creds_is_blank(line[ke - 1]))
+        ke--;
+    if (creds_key_is(line + kb, ke - kb, "username")) {
+        slot = &out->user;
+        what = "username";
+    } else if (creds_key_is(line + kb, ke - kb, "password")) {
+        slot = &out->password;
+        what = "password";
+    } else if (creds_key_is(line + kb, ke - kb, "domain")) {
+        slot = &out->domain;
+        what = "domain";
+    } else {
+        /* The key may be a mistyped password: do not echo it. */
+        creds_errf(errbuf, errlen,
+                   "line %u: unknown key (expected username, password or "
+                   "domain)",
+                   lineno);
+        return ERROR_INVALID_DATA;
+    }
+    if (*slot) {
+        creds_errf(errbuf, errlen, "line %u: %s given twice", lineno, what);
+        return ERROR_INVALID_DATA;
+    }
+    vb = (size_t)(eq - line) + 1;
+    while (vb < len && creds_is_blank(line[vb]))
+        vb++;
+    /* An empty password is a real (if poor) password; an empty user or
+     * domain is a mistake. */
+    if (vb == len && slot != &out->password) {
+        creds_errf(errbuf, errlen, "line %u: empty %s", lineno, what);
+        return ERROR_INVALID_DATA;
+    }
+    *slot = creds_strndup(line + vb, len - vb);
+    if (!*slot) {
+        creds_errf(errbuf, errlen, "out of memory");
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    return NO_ERROR;
+}
+
+DWORD creds_parse_auth_text(const char *text, size_t len, struct mpr_creds *out,
+                            char *errbuf, size_t errlen)
+{
+    struct mpr_creds c = {NULL, NULL, NULL};
+    size_t pos = 0;
+    unsigned lineno = 0;
+    DWORD rc;
+
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!out || (!text && len))
+        return ERROR_INVALID_PARAMETER;
+    while (pos < len) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t llen = nl ? (size_t)(nl - line) : len - pos;
+        size_t b = 0;
+
+        pos += llen + (nl ? 1 : 0);
+        lineno++;
+        if (memchr(line, '\0', llen)) {
+            creds_errf(errbuf, errlen, "line %u: NUL byte", lineno);
+            rc = ERROR_INVALID_DATA;
+            goto fail;
+        }
+        /* Files written on Windows end lines with CR LF. */
+        if (llen > 0 && line[llen - 1] == '\r')
+            llen--;
+        while (b < llen && creds_is_blank(line[b]))
+            b++;
+        if (b == llen || line[b] == '#' || line[b] == ';')
+            continue;
+        rc = creds_parse_line(line, llen, lineno, &c, errbuf, errlen);
+        if (rc != NO_ERROR)
+            goto fail;
+    }
+    if (!c.user) {
+        creds_errf(errbuf, errlen, "no username line");
+        rc = ERROR_INVALID_DATA;
+        goto fail;
+    }
+    rc = creds_split_user(&c);
+    if (rc == ERROR_INVALID_PARAMETER) {
+        creds_errf(errbuf, errlen, "username: empty user or domain part");
+        rc = ERROR_INVALID_DATA;
+    }
+    if (rc != NO_ERROR)
+        goto fail;
+    *out = c;
+    return NO_ERROR;
+fail:
+    creds_clear(&c);
+    return rc;
+}
+
+/*
+ * Symlinks are followed (no O_NOFOLLOW): credentials are commonly deployed as
+ * links (Kubernetes secrets, /etc/alternatives-style setups), and what
+ * matters is the file we actually read, which fstat() on the open descriptor
+ * checks without a race.  O_NONBLOCK keeps a FIFO planted at the path from
+ * blocking the open; it is then refused as not a regular file.
+ *
+ * The check is on the permission bits, not access(): run as root, access()
+ * would allow everything, yet a 0640 file still leaks the password to its
+ * group, so it is refused whoever we are.
+ */
+DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
+                      size_t errlen)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    ssize_t r;
+    int fd, e;
+    DWORD rc;
+
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!path || !out)
+        return ERROR_INVALID_PARAMETER;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        e = errno;
+        creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
+        if (e == ENOENT || e == ENOTDIR)
+            return ERROR_FILE_NOT_FOUND;
+        if (e == ENOMEM)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        return ERROR_ACCESS_DENIED;
+    }
+    if (fstat(fd, &st) != 0) {
+        e = errno;
+        creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
+        rc = ERROR_ACCESS_DENIED;
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        creds_errf(errbuf, errlen, "%s: not a regular file", path);
+        rc = ERROR_INVALID_DATA;
+        goto out;
+    }
+    if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
+        creds_errf(errbuf, errlen,
+                   "%s: mode %04o lets group or others read or write it "
+                   "(chmod 600 it)",
+                   path, (unsigned)(st.st_mode & 07777));
+        rc = ERROR_ACCESS_DENIED;
+        goto out;
+    }
+    if (st.st_size > CREDS_FILE_MAX) {
+        creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
+                   CREDS_FILE_MAX);
+        rc = ERROR_INVALID_DATA;
+        goto out;
+    }
+    buf = malloc(CREDS_FILE_MAX + 1);
+    if (!buf) {
+        rc = ERROR_NOT_ENOUGH_MEMORY;
+        goto out;
+    }
+    /* Read to EOF rather than trusting st_size: the file may change. */
+    for (;;) {
+        r = read(fd, buf + got, CREDS_FILE_MAX + 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            e = errno;
+            creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
+            rc = ERROR_ACCESS_DENIED;
+            goto out;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+        if (got > CREDS_FILE_MAX) {
+            creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
+                       CREDS_FILE_MAX);
+            rc = ERROR_INVALID_DATA;
+            goto out;
+        }
+    }
+    {
+        /* Prefix parse errors with the path: "FILE: line N: ...". */
+        char msg[256];
+        rc = creds_parse_auth_text(buf, got, out, msg, sizeof(msg));
+        if (rc != NO_ERROR)
+            creds_errf(errbuf, errlen, "%s: %s", path, msg);
+    }
+out:
+    if (buf) {
+        explicit_bzero(buf, CREDS_FILE_MAX + 1);
+        free(buf);
+    }
+    close(fd);
+    return rc;
+}

@@ -1,1 +1,429 @@
-/* pipe_smb.c - placeholder, being written. */
+/* pipe_smb.c - an SMB named pipe on IPC$ through Samba's libsmbclient.
+ *
+ * One SMBCCTX per open pipe: libsmbclient contexts are not thread-safe, and a
+ * private context keeps its connection cache and credentials private, so
+ * closing the pipe closes the SMB session.
+ *
+ * Closed pipes give their context back to a small pool instead of freeing
+ * it, because Samba 4.17's smbc_new_context() leaks about 116 bytes per call
+ * (a log-file name strdup'd in reopen_logs, seen with valgrind): one context
+ * per probe would grow a monitoring daemon without bound.  A context is
+ * pooled only after every cached server connection in it was purged, so no
+ * session (and no identity) survives into the next pipe.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netinet/in.h>
+
+#include <libsmbclient.h>
+
+#include "pipe_priv.h"
+
+#define PIPE_SMB_DEFAULT_PORT 445
+#define PIPE_SMB_DEFAULT_TIMEOUT_MS 10000
+/* libsmbclient hands the auth callback buffers of this size (fstring). */
+#define PIPE_SMB_AUTH_FIELD 256
+/* "smb://" + host + ":65535" + "/IPC$/" + pipe name. */
+#define PIPE_SMB_URL_MAX 512
+
+struct pipe_smb {
+    struct mpr_pipe base; /* first, so an mpr_pipe * is a pipe_smb * */
+    SMBCCTX *ctx;
+    SMBCFILE *file;
+    smbc_read_fn read_fn;
+    smbc_write_fn write_fn;
+    smbc_close_fn close_fn;
+    struct mpr_creds creds; /* our copy, for the auth callback */
+};
+
+/*
+ * libsmbclient's process-wide state (the one-time module init that loads
+ * smb.conf and sets up logging, its count of live contexts) is guarded only
+ * by the thread hooks that smbc_thread_posix() installs, and Debian's 4.17
+ * libsmbclient declares smbc_thread_posix() but does not export it.  So we
+ * serialise context creation and destruction ourselves; I/O on distinct
+ * contexts runs in parallel (Samba keeps its talloc stack frames per thread).
+ */
+static pthread_mutex_t pipe_smb_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* libsmbclient logs level-0 messages to stdout unless told otherwise; a
+ * library must not write on its caller's stdout, and the codes we return say
+ * what failed. */
+static void pipe_smb_log_discard(void *priv, int level, const char *msg)
+{
+    (void)priv;
+    (void)level;
+    (void)msg;
+}
+
+/* errno from libsmbclient -> Windows code.  Stated per errno so that the
+ * fallback is a choice, not an accident. */
+static DWORD pipe_smb_map_errno(int e)
+{
+    switch (e) {
+    case EACCES:
+    case EPERM:
+        return ERROR_ACCESS_DENIED; /* logon or pipe open refused */
+    case ENOENT:
+        return RPC_S_UNKNOWN_IF; /* no such pipe on IPC$ */
+    case ENOMEM:
+        return ERROR_NOT_ENOUGH_MEMORY;
+    case ECONNREFUSED:
+    case ETIMEDOUT:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case ECONNRESET:
+    case EPIPE:
+    case ENOTCONN:
+    default:
+        /* Everything else (EINVAL for a name that does not resolve, EIO,
+         * protocol failures we cannot tell apart) means we could not talk to
+         * the server: what RPC reports as an unavailable server. */
+        return RPC_S_SERVER_UNAVAILABLE;
+    }
+}
+
+static void pipe_smb_copy_field(char *dst, int dstlen, const char *src)
+{
+    size_t n;
+
+    if (dstlen <= 0)
+        return;
+    n = src ? strlen(src) : 0;
+    /* Lengths were checked at open; never write past what we were given. */
+    if (n >= (size_t)dstlen)
+        n = 0;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void pipe_smb_auth(SMBCCTX *ctx, const char *srv, const char *shr,
+                          char *wg, int wglen, char *un, int unlen, char *pw,
+                          int pwlen)
+{
+    struct pipe_smb *p = smbc_getOptionUserData(ctx);
+
+    (void)srv;
+    (void)shr;
+    if (!p)
+        return;
+    /* No domain: keep what libsmbclient proposes (smb.conf's workgroup),
+     * which a standalone server ignores for its local accounts. */
+    if (p->creds.domain)
+        pipe_smb_copy_field(wg, wglen, p->creds.domain);
+    pipe_smb_copy_field(un, unlen, p->creds.user);
+    pipe_smb_copy_field(pw, pwlen, p->creds.password);
+}
+
+static DWORD pipe_smb_write_all(struct mpr_pipe *mp, const uint8_t *buf,
+                                size_t len)
+{
+    struct pipe_smb *p = (struct pipe_smb *)mp;
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n;
+
+        errno = 0;
+        n = p->write_fn(p->ctx, p->file, buf + done, len - done);
+        if (n < 0)
+            return pipe_smb_map_errno(errno);
+        if (n == 0)
+            return RPC_S_SERVER_UNAVAILABLE; /* no progress: link is gone */
+        done += (size_t)n;
+    }
+    return NO_ERROR;
+}
+
+static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf,
+                                 size_t len)
+{
+    struct pipe_smb *p = (struct pipe_smb *)mp;
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n;
+
+        errno = 0;
+        /* Ask for exactly what is missing: a larger read on a pipe blocks
+         * until the timeout (FACTS.md). */
+        n = p->read_fn(p->ctx, p->file, buf + done, len - done);
+        if (n < 0)
+            return pipe_smb_map_errno(errno);
+        if (n == 0)
+            return RPC_S_SERVER_UNAVAILABLE; /* EOF: the server went away */
+        if ((size_t)n > len - done)
+            return RPC_S_SERVER_UNAVAILABLE; /* cannot happen; never trust */
+        done += (size_t)n;
+    }
+    return NO_ERROR;
+}
+
+/* Idle contexts, each initialised and without server connections. */
+#define PIPE_SMB_POOL_MAX 32
+static SMBCCTX *pipe_smb_pool[PIPE_SMB_POOL_MAX];
+static size_t pipe_smb_pool_len;
+
+/* Give ctx back to the pool, or free it.  Takes pipe_smb_ctx_lock. */
+static void pipe_smb_ctx_release(SMBCCTX *ctx)
+{
+    smbc_purge_cached_fn purge = smbc_getFunctionPurgeCachedServers(ctx);
+    int clean;
+
+    smbc_setOptionUserData(ctx, NULL);
+    pthread_mutex_lock(&pipe_smb_ctx_lock);
+    /* Non-zero: some server could not be dropped; never reuse that. */
+    clean = purge && purge(ctx) == 0;
+    if (clean && pipe_smb_pool_len < PIPE_SMB_POOL_MAX) {
+        pipe_smb_pool[pipe_smb_pool_len++] = ctx;
+    } else {
+        /* shutdown_ctx=1: also drop cached servers and their sockets. */
+        smbc_free_context(ctx, 1);
+    }
+    pthread_mutex_unlock(&pipe_smb_ctx_lock);
+}
+
+static void pipe_smb_free(struct pipe_smb *p)
+{
+    if (p->ctx) {
+        if (p->file)
+            p->close_fn(p->ctx, p->file);
+        pipe_smb_ctx_release(p->ctx);
+    }
+    creds_clear(&p->creds);
+    free(p);
+}
+
+static void pipe_smb_close(struct mpr_pipe *mp)
+{
+    if (mp)
+        pipe_smb_free((struct pipe_smb *)mp);
+}
+
+static const struct mpr_pipe_ops pipe_smb_ops = {
+    .write_all = pipe_smb_write_all,
+    .read_exact = pipe_smb_read_exact,
+    .close = pipe_smb_close,
+};
+
+static int pipe_smb_fits(const char *s)
+{
+    return !s || strlen(s) < PIPE_SMB_AUTH_FIELD;
+}
+
+static int pipe_smb_name_ok(const char *name)
+{
+    size_t i, n = strlen(name);
+
+    if (n == 0 || n > 64)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+static DWORD pipe_smb_encrypt_level(MPRMON_ENCRYPTION e,
+                                    smbc_smb_encrypt_level *out)
+{
+    switch (e) {
+    case MPRMON_ENCRYPTION_DEFAULT:
+    case MPRMON_ENCRYPTION_IF_AVAILABLE:
+        *out = SMBC_ENCRYPTLEVEL_REQUEST;
+        return NO_ERROR;
+    case MPRMON_ENCRYPTION_OFF:
+        *out = SMBC_ENCRYPTLEVEL_NONE;
+        return NO_ERROR;
+    case MPRMON_ENCRYPTION_REQUIRED:
+        *out = SMBC_ENCRYPTLEVEL_REQUIRE;
+        return NO_ERROR;
+    }
+    return ERROR_INVALID_PARAMETER;
+}
+
+/* A new context with the settings every pipe shares.  Lock held. */
+static SMBCCTX *pipe_smb_ctx_create(void)
+{
+    SMBCCTX *ctx = smbc_new_context();
+
+    if (!ctx)
+        return NULL;
+    smbc_setDebug(ctx, 0);
+    smbc_setLogCallback(ctx, NULL, pipe_smb_log_discard);
+    smbc_setFunctionAuthDataWithContext(ctx, pipe_smb_auth);
+    /* Without this a refused logon silently becomes an anonymous session,
+     * and a wrong password "works" (FACTS.md). */
+    smbc_setOptionNoAutoAnonymousLogin(ctx, 1);
+    /* NTLM inside SPNEGO, as DIMSVC expects.  Kerberos would need a realm,
+     * a KDC and a ticket cache we do not manage, and a failed attempt costs
+     * a timeout before falling back; winbind's cache must not lend us
+     * someone else's identity. */
+    smbc_setOptionUseKerberos(ctx, 0);
+    smbc_setOptionFallbackAfterKerberos(ctx, 0);
+    smbc_setOptionUseCCache(ctx, 0);
+    /* A pipe's context is its own: one connection to one share. */
+    smbc_setOptionOneSharePerServer(ctx, 1);
+    if (!smbc_init_context(ctx)) {
+        smbc_free_context(ctx, 1);
+        return NULL;
+    }
+    /* smbc_init_context may set up logging again; keep it silent. */
+    smbc_setLogCallback(ctx, NULL, pipe_smb_log_discard);
+    return ctx;
+}
+
+/* A context for p, from the pool or new, set up for this pipe. */
+static DWORD pipe_smb_ctx_acquire(struct pipe_smb *p,
+                                  smbc_smb_encrypt_level level,
+                                  unsigned timeout)
+{
+    SMBCCTX *ctx = NULL;
+
+    pthread_mutex_lock(&pipe_smb_ctx_lock);
+    if (pipe_smb_pool_len > 0)
+        ctx = pipe_smb_pool[--pipe_smb_pool_len];
+    else
+        ctx = pipe_smb_ctx_create();
+    pthread_mutex_unlock(&pipe_smb_ctx_lock);
+    if (!ctx)
+        return ERROR_NOT_ENOUGH_MEMORY; /* allocation or smb.conf set-up */
+    smbc_setTimeout(ctx, (int)timeout);
+    smbc_setOptionSmbEncryptionLevel(ctx, level);
+    smbc_setOptionUserData(ctx, p);
+    p->ctx = ctx;
+    return NO_ERROR;
+}
+
+/*
+ * The host as libsmbclient 4.17 takes it in a URL.  Its URL parser splits on
+ * ':' and refuses "[::1]" (EINVAL), so an IPv6 literal is written in
+ * Microsoft's UNC form, which Samba's resolver decodes:
+ * "0-0-0-0-0-0-0-1.ipv6-literal.net".  All eight groups are spelled out in
+ * hex, because the embedded-IPv4 spelling ("::ffff:10.1.2.3") is refused in
+ * that form too.
+ */
+static DWORD pipe_smb_url_host(const char *host, char *out, size_t outlen)
+{
+    char inner[INET6_ADDRSTRLEN];
+    struct in6_addr a;
+    size_t n = strlen(host);
+    int i, len;
+
+    if (host[0] != '[') {
+        /* From names_server_to_host(); still, nothing that would change how
+         * the URL parses (no '/', '@', ':', ';', '%'). */
+        for (i = 0; i < (int)n; i++) {
+            char c = host[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+                return ERROR_INVALID_PARAMETER;
+        }
+        if (n >= outlen)
+            return ERROR_INVALID_PARAMETER;
+        memcpy(out, host, n + 1);
+        return NO_ERROR;
+    }
+    if (n < 3 || host[n - 1] != ']' || n - 2 >= sizeof(inner))
+        return ERROR_INVALID_PARAMETER;
+    memcpy(inner, host + 1, n - 2);
+    inner[n - 2] = '\0';
+    if (inet_pton(AF_INET6, inner, &a) != 1)
+        return ERROR_INVALID_PARAMETER;
+    len = 0;
+    for (i = 0; i < 8; i++) {
+        int w = snprintf(out + len, outlen - (size_t)len, "%s%x", i ? "-" : "",
+                         (unsigned)(a.s6_addr[2 * i] << 8 | a.s6_addr[2 * i + 1]));
+        if (w < 0 || (size_t)w >= outlen - (size_t)len)
+            return ERROR_INVALID_PARAMETER;
+        len += w;
+    }
+    i = snprintf(out + len, outlen - (size_t)len, ".ipv6-literal.net");
+    if (i < 0 || (size_t)i >= outlen - (size_t)len)
+        return ERROR_INVALID_PARAMETER;
+    return NO_ERROR;
+}
+
+DWORD pipe_smb_open(const struct mpr_pipe_params *params,
+                    struct mpr_pipe **out)
+{
+    struct pipe_smb *p;
+    smbc_smb_encrypt_level level;
+    smbc_open_fn open_fn;
+    char url[PIPE_SMB_URL_MAX], urlhost[PIPE_SMB_URL_MAX / 2];
+    unsigned port, timeout;
+    DWORD rc;
+    int n, e;
+
+    if (!out)
+        return ERROR_INVALID_PARAMETER;
+    *out = NULL;
+    if (!params || !params->host || !params->host[0] || !params->pipe_name ||
+        !pipe_smb_name_ok(params->pipe_name) || params->port > 65535)
+        return ERROR_INVALID_PARAMETER;
+    if (pipe_smb_encrypt_level(params->encryption, &level) != NO_ERROR)
+        return ERROR_INVALID_PARAMETER;
+    /* Longer credentials would be cut by libsmbclient's fixed buffers and
+     * sent as a different (wrong) password. */
+    if (params->creds &&
+        (!pipe_smb_fits(params->creds->user) ||
+         !pipe_smb_fits(params->creds->password) ||
+         !pipe_smb_fits(params->creds->domain)))
+        return ERROR_INVALID_PARAMETER;
+    port = params->port ? params->port : PIPE_SMB_DEFAULT_PORT;
+    timeout = params->timeout_ms ? params->timeout_ms
+                                 : PIPE_SMB_DEFAULT_TIMEOUT_MS;
+    if (timeout > 3600000u)
+        return ERROR_INVALID_PARAMETER;
+    if (pipe_smb_url_host(params->host, urlhost, sizeof(urlhost)) != NO_ERROR)
+        return ERROR_INVALID_PARAMETER;
+    /* The port always goes in the URL: with none, libsmbclient tries 445 and
+     * then 139, doubling the wait on an unreachable host. */
+    n = snprintf(url, sizeof(url), "smb://%s:%u/IPC$/%s", urlhost, port,
+                 params->pipe_name);
+    if (n < 0 || (size_t)n >= sizeof(url))
+        return ERROR_INVALID_PARAMETER;
+
+    p = calloc(1, sizeof(*p));
+    if (!p)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    p->base.ops = &pipe_smb_ops;
+    if (params->creds) {
+        rc = creds_copy(params->creds, &p->creds);
+        if (rc != NO_ERROR) {
+            free(p);
+            return rc;
+        }
+    }
+
+    rc = pipe_smb_ctx_acquire(p, level, timeout);
+    if (rc != NO_ERROR) {
+        pipe_smb_free(p);
+        return rc;
+    }
+    open_fn = smbc_getFunctionOpen(p->ctx);
+    p->read_fn = smbc_getFunctionRead(p->ctx);
+    p->write_fn = smbc_getFunctionWrite(p->ctx);
+    p->close_fn = smbc_getFunctionClose(p->ctx);
+    errno = 0;
+    p->file = open_fn(p->ctx, url, O_RDWR, 0);
+    if (!p->file) {
+        e = errno;
+        pipe_smb_free(p);
+        return pipe_smb_map_errno(e);
+    }
+    *out = &p->base;
+    return NO_ERROR;
+}

@@ -1,1 +1,2 @@
-# mibs: rules are added here.
+# mibs: the MPRMON-MIB module, installed where Net-SNMP's tools look.
+dist_mib_DATA = mibs/MPRMON-MIB.txt

@@ -112,4 +112,33 @@ int registry_event_fd(struct registry *r);
 /* Monotonic clock in ms, the time base of every *_ms field. */
 uint64_t registry_now_ms(void);
 
+/* ---- Additions (subagent-core) ---- */
+
+/* When events fire: on a change of a router's verdict (up / service down /
+ * unreachable) that `hysteresis` consecutive probes agree on.  The first
+ * verdict after start, or after a reload changed the router's target, fires
+ * only when it is bad (SERVICE_DOWN, CONNECT_FAILED), never SERVICE_UP, so
+ * a restart does not flood the manager.  Rows show every probe at once.
+ * The full table is at the top of registry.c. */
+
+/* Events kept for registry_take_events; when full the oldest is dropped. */
+#define REGISTRY_EVENT_QUEUE_MAX 1024
+
+/* How many events were dropped because the queue was full. */
+uint64_t registry_events_dropped(struct registry *r);
+
+/* registry_record_probe for a result obtained with config `probed`: the
+ * result is ignored unless the router's current config has the same target
+ * (router_config_same_target), so that a probe still in flight when a reload
+ * changed the address cannot leak into the new router's state. */
+void registry_record_probe_cfg(struct registry *r,
+                               const struct router_config *probed,
+                               const struct probe_result *res);
+
+/* The row with this id, or NULL (binary search; rows are sorted). */
+const struct router_row *snapshot_find(const struct snapshot *s, uint32_t id);
+
+/* The first row whose id is greater than id, or NULL: GETNEXT order. */
+const struct router_row *snapshot_next(const struct snapshot *s, uint32_t id);
+
 #endif

@@ -1,9 +1,16 @@
 #!/bin/sh
-# Runs one test.  Compiled tests (libtool wrappers) run under valgrind's
-# memcheck when MPRMON_VALGRIND=1; a leak or error then fails the test.
+# Runs one test.  Compiled tests (ELF programs or libtool wrappers around
+# them) run under valgrind's memcheck when MPRMON_VALGRIND=1; a leak or an
+# error then fails the test.  Scripts run as they are: the compiled suites
+# they start come back here.
 test_prog=$1
 shift
-if [ "${MPRMON_VALGRIND:-0}" = 1 ] && grep -q 'libtool' "$test_prog" 2>/dev/null && [ "${test_prog%.sh}" = "$test_prog" ]; then
+is_compiled() {
+    case $1 in *.sh | *.py) return 1 ;; esac
+    [ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
+    grep -q 'libtool' "$1" 2>/dev/null
+}
+if [ "${MPRMON_VALGRIND:-0}" = 1 ] && is_compiled "$test_prog"; then
     CK_FORK=no
     export CK_FORK
     exec "${top_builddir:-.}/libtool" --mode=execute valgrind --quiet \

@@ -1,1 +1,35 @@
-# tests/integration/subagent.mk
+# tests/integration/subagent.mk - the subagent's SNMP face: MIB lint, Check
+# suites for the table and notification logic, and end-to-end scripts with
+# a real snmpd, snmptrapd and RRAS peers.
+
+# Check suites (tests/subagent/check_mib_*.c, check_notify.c): kept here
+# because tests/subagent/local.mk belongs to the subagent core's tests.
+check_PROGRAMS += tests/subagent/check_mib_table tests/subagent/check_notify
+TESTS += tests/subagent/check_mib_table tests/subagent/check_notify
+
+SNMP_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/subagent
+SNMP_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
+SNMP_TEST_LDADD = subagent/libmprmon_snmp.la subagent/libmprmon_daemon.la \
+	lib/libmprapi.la $(CHECK_LIBS) $(NETSNMP_AGENT_LIBS) $(PTHREAD_LIBS)
+
+tests_subagent_check_mib_table_SOURCES = tests/subagent/check_mib_table.c
+tests_subagent_check_mib_table_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)
+tests_subagent_check_mib_table_CFLAGS = $(SNMP_TEST_CFLAGS)
+tests_subagent_check_mib_table_LDADD = $(SNMP_TEST_LDADD)
+
+tests_subagent_check_notify_SOURCES = tests/subagent/check_notify.c
+tests_subagent_check_notify_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)
+tests_subagent_check_notify_CFLAGS = $(SNMP_TEST_CFLAGS)
+tests_subagent_check_notify_LDADD = $(SNMP_TEST_LDADD)
+
+# Scripts.
+SUBAGENT_SNMP_TESTS = \
+	tests/integration/test_mib_smilint.sh \
+	tests/integration/test_subagent_cli.sh \
+	tests/integration/test_subagent_table.sh \
+	tests/integration/test_subagent_traps.sh \
+	tests/integration/test_subagent_restart.sh \
+	tests/integration/test_subagent_reload.sh \
+	tests/integration/test_subagent_ratelimit.sh
+TESTS += $(SUBAGENT_SNMP_TESTS)
+EXTRA_DIST += $(SUBAGENT_SNMP_TESTS)

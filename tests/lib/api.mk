@@ -1,1 +1,8 @@
-# tests/lib/api.mk
+# tests/lib/api.mk - the public API against real peers (Samba, the impacket
+# RRAS peer, a closed port); test_api.sh starts them and runs check_api.
+check_PROGRAMS += tests/lib/check_api
+TESTS += tests/lib/test_api.sh
+EXTRA_DIST += tests/lib/test_api.sh
+tests_lib_check_api_SOURCES = tests/lib/check_api.c
+tests_lib_check_api_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_lib_check_api_LDADD = lib/libmprapi.la $(CHECK_LIBS) $(PTHREAD_LIBS)

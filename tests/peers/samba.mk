@@ -1,1 +1,2 @@
-# tests/peers/samba.mk
+# tests/peers/samba.mk - a private smbd on loopback (tests/peers/samba.sh).
+EXTRA_DIST += tests/peers/samba.sh

@@ -1,1 +1,2 @@
-# tests/peers/snmp.mk
+# tests/peers/snmp.mk - private snmpd / snmptrapd for integration tests.
+EXTRA_DIST += tests/peers/snmp.sh

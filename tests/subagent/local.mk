@@ -1,1 +1,43 @@
-# tests/subagent: rules are added here.
+# tests/subagent: Check suites for the daemon's model (config, registry,
+# schedule, prober).  They link subagent/libmprmon_daemon.la.
+SUBAGENT_CORE_TESTS = \
+	tests/subagent/check_config \
+	tests/subagent/check_registry \
+	tests/subagent/check_schedule \
+	tests/subagent/check_prober
+check_PROGRAMS += $(SUBAGENT_CORE_TESTS)
+TESTS += $(SUBAGENT_CORE_TESTS)
+
+SUBAGENT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) -I$(top_srcdir)/subagent
+SUBAGENT_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+SUBAGENT_TEST_LDADD = subagent/libmprmon_daemon.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+
+tests_subagent_check_config_SOURCES = tests/subagent/check_config.c
+tests_subagent_check_config_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
+tests_subagent_check_config_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
+tests_subagent_check_config_LDADD = $(SUBAGENT_TEST_LDADD)
+
+tests_subagent_check_registry_SOURCES = tests/subagent/check_registry.c
+tests_subagent_check_registry_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
+tests_subagent_check_registry_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
+tests_subagent_check_registry_LDADD = $(SUBAGENT_TEST_LDADD)
+
+tests_subagent_check_schedule_SOURCES = tests/subagent/check_schedule.c
+tests_subagent_check_schedule_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
+tests_subagent_check_schedule_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
+tests_subagent_check_schedule_LDADD = $(SUBAGENT_TEST_LDADD)
+
+tests_subagent_check_prober_SOURCES = tests/subagent/check_prober.c
+tests_subagent_check_prober_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
+tests_subagent_check_prober_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
+tests_subagent_check_prober_LDADD = $(SUBAGENT_TEST_LDADD)
+
+# The prober against the RRAS test peer: the script starts the peer and runs
+# the Check program, which skips (77) when run without it.
+check_PROGRAMS += tests/subagent/check_prober_rras
+TESTS += tests/subagent/test_prober_rras.sh
+EXTRA_DIST += tests/subagent/test_prober_rras.sh
+tests_subagent_check_prober_rras_SOURCES = tests/subagent/check_prober_rras.c
+tests_subagent_check_prober_rras_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
+tests_subagent_check_prober_rras_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
+tests_subagent_check_prober_rras_LDADD = $(SUBAGENT_TEST_LDADD)

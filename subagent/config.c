@@ -1,0 +1,778 @@
+/*
+ * config.c - mprmon.conf: file -> validated router list.
+ *
+ * The format, one statement per line:
+ *
+ *   # a comment: '#' at the start of a line or after a blank
+ *   concurrency 8              probe worker threads, 1..256 (default 8)
+ *   trap-rate 30               notifications per minute for the whole daemon,
+ *                              0..10000 (default 30; 0 sends none)
+ *
+ *   defaults {                 optional, at most once, anywhere in the file;
+ *       interval 30            applies to every router that does not set the
+ *       timeout 5000           key itself
+ *   }
+ *
+ *   router 1 {                 1..4294967295: the row index in the MIB table,
+ *       name vpn-gw-1          stable across reloads; unique
+ *       address vpn1.example.net
+ *       port 445
+ *       auth-file /etc/mprmon/vpn1.auth
+ *       interval 30
+ *       timeout 5000
+ *       hysteresis 2
+ *       encryption if-available
+ *   }
+ *
+ * Router keys (all but name and address may also appear in defaults):
+ *   name        required; 1..63 printable ASCII characters, unique
+ *               (case-insensitively); inner blanks are kept
+ *   address     required; a DNS or NetBIOS name, an IPv4 address or an IPv6
+ *               address (brackets optional); a leading "\\" is accepted
+ *   port        SMB TCP port, 1..65535 (default 445)
+ *   auth-file   absolute path of an smbclient authentication file, or "none"
+ *               for an anonymous session (default none).  config_load
+ *               checks that the file exists and that group and others can
+ *               neither read nor write it
+ *   interval    seconds between probes, 1..86400 (default 30)
+ *   timeout     per-operation timeout in ms, 100..600000 (default 5000)
+ *   hysteresis  consecutive agreeing probes before a state change is
+ *               notified, 1..100 (default 2)
+ *   encryption  off | if-available | required (default if-available)
+ *
+ * A key's value is the rest of its line with outer blanks removed.  A brace
+ * must end its line ("router 7 {") and "}" stands alone.  Anything else
+ * (unknown keys, a key given twice in a block, numbers out of range, lines
+ * longer than 4095 bytes, control characters) is an error reported as
+ * "FILE:LINE: message".  Errors never quote an auth file's contents.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CONFIG_LINE_MAX 4096
+#define CONFIG_FILE_MAX (4u * 1024 * 1024)
+#define CONFIG_ROUTERS_MAX 65535u
+
+#define DEFAULT_CONCURRENCY 8u
+#define DEFAULT_TRAP_RATE 30u
+#define DEFAULT_PORT 445u
+#define DEFAULT_INTERVAL_S 30u
+#define DEFAULT_TIMEOUT_MS 5000u
+#define DEFAULT_HYSTERESIS 2u
+
+enum config_key {
+    KEY_NAME,
+    KEY_ADDRESS,
+    KEY_PORT,
+    KEY_AUTH_FILE,
+    KEY_INTERVAL,
+    KEY_TIMEOUT,
+    KEY_HYSTERESIS,
+    KEY_ENCRYPTION,
+    KEY_COUNT
+};
+
+static const char *const config_key_names[KEY_COUNT] = {
+    "name",     "address", "port",       "auth-file",
+    "interval", "timeout", "hysteresis", "encryption",
+};
+
+/* A router (or the defaults block) while the file is being read: which keys
+ * were given, and where, so that later checks can point at the line. */
+struct stanza {
+    struct router_config cfg;
+    unsigned line;
+    unsigned key_line[KEY_COUNT]; /* 0 = not set here */
+};
+
+struct parser {
+    const char *name;
+    char *err;
+    size_t errlen;
+    struct daemon_config out;
+    struct stanza *routers;
+    size_t n_routers;
+    size_t cap_routers;
+    struct stanza defaults;
+    unsigned defaults_line; /* 0 = no defaults block */
+    bool global_set[2];     /* concurrency, trap-rate */
+};
+
+static int config_error(struct parser *p, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int config_error(struct parser *p, unsigned line, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[512];
+
+    if (p->err == NULL || p->errlen == 0)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        snprintf(p->err, p->errlen, "%s:%u: %s", p->name, line, msg);
+    else
+        snprintf(p->err, p->errlen, "%s: %s", p->name, msg);
+    return -1;
+}
+
+static bool config_is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Digits only: no sign, no blanks, no hex, so "30s" or "-1" are errors. */
+static int config_number(struct parser *p, unsigned line, const char *key,
+                         const char *value, unsigned long long min,
+                         unsigned long long max, unsigned long long *out)
+{
+    unsigned long long v = 0;
+
+    if (*value == '\0')
+        return config_error(p, line, "%s needs a value", key);
+    for (const char *c = value; *c != '\0'; c++) {
+        if (*c < '0' || *c > '9')
+            return config_error(p, line, "%s: '%.40s' is not a number", key,
+                                value);
+        unsigned d = (unsigned)(*c - '0');
+        if (v > max / 10 || v * 10 > max - d)
+            return config_error(p, line, "%s must be %llu..%llu", key, min,
+                                max);
+        v = v * 10 + d;
+    }
+    if (v < min)
+        return config_error(p, line, "%s must be %llu..%llu", key, min, max);
+    *out = v;
+    return 0;
+}
+
+/* A label of a DNS or NetBIOS name: letters, digits, '-', '_'; no '-' at
+ * either end so that nothing looks like an option. */
+static bool config_label_valid(const char *s, size_t len)
+{
+    if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* The same classes of names the library's names_server_to_host accepts, so a
+ * router cannot be configured that every probe would refuse. */
+static const char *config_address_problem(const char *addr)
+{
+    char buf[ROUTER_ADDRESS_MAX];
+    size_t len;
+    unsigned char bin[16];
+
+    if (addr[0] == '\\') {
+        if (addr[1] != '\\')
+            return "a leading backslash must be doubled (\\\\name)";
+        addr += 2;
+    }
+    len = strlen(addr);
+    if (len == 0)
+        return "the address is empty";
+    if (strchr(addr, ':') != NULL) {
+        if (addr[0] == '[') {
+            if (len < 3 || addr[len - 1] != ']')
+                return "an IPv6 address in brackets needs the closing ']'";
+            memcpy(buf, addr + 1, len - 2);
+            buf[len - 2] = '\0';
+        } else {
+            memcpy(buf, addr, len + 1);
+        }
+        if (inet_pton(AF_INET6, buf, bin) != 1)
+            return "not a valid IPv6 address";
+        return NULL;
+    }
+    if (len > 253)
+        return "a host name is at most 253 characters";
+    if (strspn(addr, "0123456789.") == len) {
+        if (inet_pton(AF_INET, addr, bin) != 1)
+            return "not a valid IPv4 address";
+        return NULL;
+    }
+    /* One trailing dot is the DNS root and allowed. */
+    if (addr[len - 1] == '.')
+        len--;
+    for (size_t start = 0; start <= len;) {
+        const char *dot = memchr(addr + start, '.', len - start);
+        size_t end = dot != NULL ? (size_t)(dot - addr) : len;
+        if (!config_label_valid(addr + start, end - start))
+            return "a host name has only letters, digits, '-', '_' and "
+                   "non-empty dot-separated labels";
+        start = end + 1;
+    }
+    return NULL;
+}
+
+static int config_copy_string(struct parser *p, unsigned line, const char *key,
+                              const char *value, char *dst, size_t dstlen)
+{
+    size_t len = strlen(value);
+
+    if (len == 0)
+        return config_error(p, line, "%s needs a value", key);
+    if (len >= dstlen)
+        return config_error(p, line, "%s is too long (at most %zu bytes)", key,
+                            dstlen - 1);
+    memcpy(dst, value, len + 1);
+    return 0;
+}
+
+static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
+                          unsigned line, const char *key, const char *value)
+{
+    struct router_config *c = &st->cfg;
+    unsigned long long n;
+    int k;
+    const char *why;
+
+    for (k = 0; k < KEY_COUNT; k++)
+        if (strcmp(key, config_key_names[k]) == 0)
+            break;
+    if (k == KEY_COUNT)
+        return config_error(p, line, "unknown key '%.40s' in %s block", key,
+                            is_router ? "router" : "defaults");
+    if (!is_router && (k == KEY_NAME || k == KEY_ADDRESS))
+        return config_error(p, line, "'%s' belongs in a router block", key);
+    if (st->key_line[k] != 0)
+        return config_error(p, line, "'%s' given twice (first at line %u)", key,
+                            st->key_line[k]);
+    st->key_line[k] = line;
+
+    switch ((enum config_key)k) {
+    case KEY_NAME:
+        if (config_copy_string(p, line, key, value, c->name, sizeof c->name))
+            return -1;
+        for (const char *s = c->name; *s != '\0'; s++)
+            if (*s < 0x20 || *s > 0x7e)
+                return config_error(p, line, "name must be printable ASCII");
+        return 0;
+    case KEY_ADDRESS:
+        if (config_copy_string(p, line, key, value, c->address,
+                               sizeof c->address))
+            return -1;
+        why = config_address_problem(c->address);
+        if (why != NULL)
+            return config_error(p, line, "address '%.60s': %s", c->address,
+                                why);
+        return 0;
+    case KEY_PORT:
+        if (config_number(p, line, key, value, 1, 65535, &n))
+            return -1;
+        c->port = (unsigned)n;
+        return 0;
+    case KEY_AUTH_FILE:
+        if (strcmp(value, "none") == 0) {
+            c->auth_file[0] = '\0';
+            return 0;
+        }
+        if (config_copy_string(p, line, key, value, c->auth_file,
+                               sizeof c->auth_file))
+            return -1;
+        if (c->auth_file[0] != '/')
+            return config_error(p, line,
+                                "auth-file must be an absolute path or "
+                                "'none'");
+        return 0;
+    case KEY_INTERVAL:
+        if (config_number(p, line, key, value, 1, 86400, &n))
+            return -1;
+        c->interval_s = (unsigned)n;
+        return 0;
+    case KEY_TIMEOUT:
+        if (config_number(p, line, key, value, 100, 600000, &n))
+            return -1;
+        c->timeout_ms = (unsigned)n;
+        return 0;
+    case KEY_HYSTERESIS:
+        if (config_number(p, line, key, value, 1, 100, &n))
+            return -1;
+        c->hysteresis = (unsigned)n;
+        return 0;
+    case KEY_ENCRYPTION:
+        if (strcmp(value, "off") == 0)
+            c->encryption = MPRMON_ENCRYPTION_OFF;
+        else if (strcmp(value, "if-available") == 0)
+            c->encryption = MPRMON_ENCRYPTION_IF_AVAILABLE;
+        else if (strcmp(value, "required") == 0)
+            c->encryption = MPRMON_ENCRYPTION_REQUIRED;
+        else
+            return config_error(p, line,
+                                "encryption must be off, if-available or "
+                                "required");
+        return 0;
+    case KEY_COUNT:
+        break;
+    }
+    return -1;
+}
+
+static int config_set_global(struct parser *p, unsigned line, const char *key,
+                             const char *value)
+{
+    unsigned long long n;
+
+    if (strcmp(key, "concurrency") == 0) {
+        if (p->global_set[0])
+            return config_error(p, line, "'concurrency' given twice");
+        if (config_number(p, line, key, value, 1, 256, &n))
+            return -1;
+        p->out.max_concurrency = (unsigned)n;
+        p->global_set[0] = true;
+        return 0;
+    }
+    if (strcmp(key, "trap-rate") == 0) {
+        if (p->global_set[1])
+            return config_error(p, line, "'trap-rate' given twice");
+        if (config_number(p, line, key, value, 0, 10000, &n))
+            return -1;
+        p->out.trap_rate_per_min = (unsigned)n;
+        p->global_set[1] = true;
+        return 0;
+    }
+    for (int k = 0; k < KEY_COUNT; k++)
+        if (strcmp(key, config_key_names[k]) == 0)
+            return config_error(
+                p, line, "'%s' belongs in a router or defaults block", key);
+    return config_error(p, line, "unknown key '%.40s'", key);
+}
+
+static int config_open_router(struct parser *p, unsigned line,
+                              const char *value)
+{
+    unsigned long long id;
+    size_t len = strlen(value);
+    char idtext[32];
+    struct stanza *st;
+
+    if (len < 1 || value[len - 1] != '{')
+        return config_error(p, line, "expected 'router ID {'");
+    len--;
+    while (len > 0 && config_is_blank(value[len - 1]))
+        len--;
+    if (len == 0)
+        return config_error(p, line, "router needs an id: 'router ID {'");
+    if (len >= sizeof idtext)
+        return config_error(p, line, "router id must be 1..4294967295");
+    memcpy(idtext, value, len);
+    idtext[len] = '\0';
+    if (config_number(p, line, "router id", idtext, 1, 4294967295ull, &id))
+        return -1;
+    if (p->n_routers >= CONFIG_ROUTERS_MAX)
+        return config_error(p, line, "too many routers (at most %u)",
+                            CONFIG_ROUTERS_MAX);
+    if (p->n_routers == p->cap_routers) {
+        size_t cap = p->cap_routers ? p->cap_routers * 2 : 16;
+        struct stanza *n = realloc(p->routers, cap * sizeof *n);
+        if (n == NULL)
+            return config_error(p, line, "out of memory");
+        p->routers = n;
+        p->cap_routers = cap;
+    }
+    st = &p->routers[p->n_routers++];
+    memset(st, 0, sizeof *st);
+    st->cfg.id = (uint32_t)id;
+    st->line = line;
+    return 0;
+}
+
+static int config_close_router(struct parser *p, const struct stanza *st)
+{
+    if (st->key_line[KEY_NAME] == 0)
+        return config_error(p, st->line, "router %u has no name",
+                            (unsigned)st->cfg.id);
+    if (st->key_line[KEY_ADDRESS] == 0)
+        return config_error(p, st->line, "router %u has no address",
+                            (unsigned)st->cfg.id);
+    return 0;
+}
+
+/* Split one line (NUL-terminated, comment already cut) into key and value
+ * and act on it.  *block is the open block: NULL at top level. */
+static int config_statement(struct parser *p, unsigned line, char *text,
+                            struct stanza **block, bool *in_router)
+{
+    char *key = text;
+    char *value;
+    size_t len;
+
+    while (config_is_blank(*key))
+        key++;
+    len = strlen(key);
+    while (len > 0 && config_is_blank(key[len - 1]))
+        key[--len] = '\0';
+    if (len == 0)
+        return 0;
+    value = key;
+    while (*value != '\0' && !config_is_blank(*value))
+        value++;
+    if (*value != '\0') {
+        *value++ = '\0';
+        while (config_is_blank(*value))
+            value++;
+    }
+
+    if (strcmp(key, "}") == 0) {
+        if (*value != '\0')
+            return config_error(p, line, "'}' must stand alone on its line");
+        if (*block == NULL)
+            return config_error(p, line, "'}' without an open block");
+        if (*in_router && config_close_router(p, *block))
+            return -1;
+        *block = NULL;
+        return 0;
+    }
+    if (*block != NULL) {
+        if (strcmp(key, "router") == 0 || strcmp(key, "defaults") == 0)
+            return config_error(p, line,
+                                "'%s' inside a block: missing '}' for the "
+                                "block at line %u",
+                                key, (*block)->line);
+        return config_set_key(p, *block, *in_router, line, key, value);
+    }
+    if (strcmp(key, "router") == 0) {
+        if (config_open_router(p, line, value))
+            return -1;
+        *block = &p->routers[p->n_routers - 1];
+        *in_router = true;
+        return 0;
+    }
+    if (strcmp(key, "defaults") == 0) {
+        if (strcmp(value, "{") != 0)
+            return config_error(p, line, "expected 'defaults {'");
+        if (p->defaults_line != 0)
+            return config_error(p, line,
+                                "a second defaults block (first at line %u)",
+                                p->defaults_line);
+        p->defaults_line = line;
+        p->defaults.line = line;
+        *block = &p->defaults;
+        *in_router = false;
+        return 0;
+    }
+    if (strcmp(key, "{") == 0 || *value == '{')
+        return config_error(p, line,
+                            "'{' must follow 'router ID' or "
+                            "'defaults' on the same line");
+    return config_set_global(p, line, key, value);
+}
+
+static int config_read_lines(struct parser *p, const char *text, size_t len)
+{
+    char buf[CONFIG_LINE_MAX];
+    struct stanza *block = NULL;
+    bool in_router = false;
+    unsigned line = 0;
+    size_t pos = 0;
+
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - text) : len;
+        size_t n = end - pos;
+        bool comment_ok = true;
+
+        line++;
+        if (n >= sizeof buf)
+            return config_error(p, line, "line too long (at most %zu bytes)",
+                                sizeof buf - 1);
+        memcpy(buf, text + pos, n);
+        buf[n] = '\0';
+        pos = end + 1;
+        /* Cut the comment first so that comments may say anything. */
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] == '#' && comment_ok) {
+                buf[i] = '\0';
+                n = i;
+                break;
+            }
+            comment_ok = config_is_blank(buf[i]);
+        }
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)buf[i];
+            if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+                return config_error(p, line, "control character (byte 0x%02x)",
+                                    c);
+        }
+        if (config_statement(p, line, buf, &block, &in_router))
+            return -1;
+    }
+    if (block != NULL)
+        return config_error(p, block->line, "%s block is not closed with '}'",
+                            in_router ? "router" : "defaults");
+    return 0;
+}
+
+static void config_apply_defaults(struct parser *p)
+{
+    const struct stanza *d = &p->defaults;
+
+    for (size_t i = 0; i < p->n_routers; i++) {
+        struct stanza *st = &p->routers[i];
+        struct router_config *c = &st->cfg;
+
+        if (st->key_line[KEY_PORT] == 0)
+            c->port = d->key_line[KEY_PORT] ? d->cfg.port : DEFAULT_PORT;
+        if (st->key_line[KEY_AUTH_FILE] == 0) {
+            memcpy(c->auth_file, d->cfg.auth_file, sizeof c->auth_file);
+            /* Errors about an inherited file point at the defaults. */
+            st->key_line[KEY_AUTH_FILE] = d->key_line[KEY_AUTH_FILE];
+        }
+        if (st->key_line[KEY_INTERVAL] == 0)
+            c->interval_s = d->key_line[KEY_INTERVAL] ? d->cfg.interval_s
+                                                      : DEFAULT_INTERVAL_S;
+        if (st->key_line[KEY_TIMEOUT] == 0)
+            c->timeout_ms = d->key_line[KEY_TIMEOUT] ? d->cfg.timeout_ms
+                                                     : DEFAULT_TIMEOUT_MS;
+        if (st->key_line[KEY_HYSTERESIS] == 0)
+            c->hysteresis = d->key_line[KEY_HYSTERESIS] ? d->cfg.hysteresis
+                                                        : DEFAULT_HYSTERESIS;
+        if (st->key_line[KEY_ENCRYPTION] == 0)
+            c->encryption = d->key_line[KEY_ENCRYPTION]
+                                ? d->cfg.encryption
+                                : MPRMON_ENCRYPTION_IF_AVAILABLE;
+    }
+}
+
+static int config_cmp_id(const void *a, const void *b)
+{
+    const struct stanza *x = a, *y = b;
+
+    if (x->cfg.id != y->cfg.id)
+        return x->cfg.id < y->cfg.id ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int config_cmp_name(const void *a, const void *b)
+{
+    const struct stanza *const *x = a, *const *y = b;
+    int c = strcasecmp((*x)->cfg.name, (*y)->cfg.name);
+
+    if (c != 0)
+        return c;
+    return (*x)->line < (*y)->line ? -1 : (*x)->line > (*y)->line;
+}
+
+/* Sorting keeps the checks O(n log n) for large router lists. */
+static int config_check_unique(struct parser *p)
+{
+    const struct stanza **by_name;
+
+    if (p->n_routers == 0)
+        return 0;
+    qsort(p->routers, p->n_routers, sizeof *p->routers, config_cmp_id);
+    for (size_t i = 1; i < p->n_routers; i++)
+        if (p->routers[i].cfg.id == p->routers[i - 1].cfg.id)
+            return config_error(p, p->routers[i].line,
+                                "duplicate router id %u (first at line %u)",
+                                (unsigned)p->routers[i].cfg.id,
+                                p->routers[i - 1].line);
+    by_name = malloc(p->n_routers * sizeof *by_name);
+    if (by_name == NULL)
+        return config_error(p, 0, "out of memory");
+    for (size_t i = 0; i < p->n_routers; i++)
+        by_name[i] = &p->routers[i];
+    qsort(by_name, p->n_routers, sizeof *by_name, config_cmp_name);
+    for (size_t i = 1; i < p->n_routers; i++) {
+        if (strcasecmp(by_name[i]->cfg.name, by_name[i - 1]->cfg.name) == 0) {
+            unsigned line = by_name[i]->key_line[KEY_NAME];
+            unsigned first = by_name[i - 1]->key_line[KEY_NAME];
+            char name[ROUTER_NAME_MAX];
+            memcpy(name, by_name[i]->cfg.name, sizeof name);
+            free(by_name);
+            return config_error(p, line,
+                                "duplicate router name '%s' (first at line "
+                                "%u)",
+                                name, first);
+        }
+    }
+    free(by_name);
+    return 0;
+}
+
+/* The daemon reads the auth files at every connect; finding a missing or
+ * unsafe one at load time turns a silent probe failure into a config error.
+ * Only metadata is looked at: the message names the file, never its text. */
+static int config_check_auth_file(struct parser *p, const struct stanza *st)
+{
+    const char *path = st->cfg.auth_file;
+    unsigned line = st->key_line[KEY_AUTH_FILE];
+    struct stat sb;
+
+    if (path[0] == '\0')
+        return 0;
+    if (stat(path, &sb) != 0)
+        return config_error(p, line, "auth-file %s: %s", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return config_error(p, line, "auth-file %s is not a regular file",
+                            path);
+    if (sb.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
+        return config_error(p, line,
+                            "auth-file %s is readable or writable by group "
+                            "or others (chmod 600 it)",
+                            path);
+    if (access(path, R_OK) != 0)
+        return config_error(p, line, "auth-file %s cannot be read: %s", path,
+                            strerror(errno));
+    return 0;
+}
+
+static int config_run(const char *name, const char *text, size_t len,
+                      bool check_files, struct daemon_config *out, char *err,
+                      size_t errlen)
+{
+    struct parser p;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    memset(&p, 0, sizeof p);
+    p.name = name != NULL ? name : "(config)";
+    p.err = err;
+    p.errlen = errlen;
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    p.out.max_concurrency = DEFAULT_CONCURRENCY;
+    p.out.trap_rate_per_min = DEFAULT_TRAP_RATE;
+
+    if (text == NULL && len > 0) {
+        config_error(&p, 0, "no text");
+        goto out;
+    }
+    if (len > 0 && memchr(text, '\0', len) != NULL) {
+        config_error(&p, 0, "contains a NUL byte");
+        goto out;
+    }
+    if (config_read_lines(&p, text, len))
+        goto out;
+    config_apply_defaults(&p);
+    if (config_check_unique(&p))
+        goto out;
+    if (check_files)
+        for (size_t i = 0; i < p.n_routers; i++)
+            if (config_check_auth_file(&p, &p.routers[i]))
+                goto out;
+
+    if (p.n_routers > 0) {
+        p.out.routers = calloc(p.n_routers, sizeof *p.out.routers);
+        if (p.out.routers == NULL) {
+            config_error(&p, 0, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < p.n_routers; i++)
+            p.out.routers[i] = p.routers[i].cfg;
+    }
+    p.out.n_routers = p.n_routers;
+    *out = p.out;
+    rc = 0;
+out:
+    free(p.routers);
+    return rc;
+}
+
+int config_parse(const char *name, const char *text, size_t len,
+                 struct daemon_config *out, char *err, size_t errlen)
+{
+    return config_run(name, text, len, false, out, err, errlen);
+}
+
+int config_load(const char *path, struct daemon_config *out, char *err,
+                size_t errlen)
+{
+    struct stat sb;
+    char *text = NULL;
+    size_t len = 0;
+    int fd;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (path == NULL) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "no configuration file given");
+        return -1;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode) || sb.st_size > (off_t)CONFIG_FILE_MAX) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s: %s", path,
+                     S_ISREG(sb.st_mode) ? "file too large (over 4 MiB)"
+                                         : "not a regular file");
+        close(fd);
+        return -1;
+    }
+    text = malloc((size_t)sb.st_size + 1);
+    if (text == NULL) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s: out of memory", path);
+        close(fd);
+        return -1;
+    }
+    while (len < (size_t)sb.st_size) {
+        ssize_t n = read(fd, text + len, (size_t)sb.st_size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (err != NULL && errlen > 0)
+                snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            free(text);
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
+            break; /* shrank while we read: parse what we got */
+        len += (size_t)n;
+    }
+    close(fd);
+    rc = config_run(path, text, len, true, out, err, errlen);
+    free(text);
+    return rc;
+}
+
+void config_free(struct daemon_config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    free(cfg->routers);
+    cfg->routers = NULL;
+    cfg->n_routers = 0;
+}
+
+int router_config_same_target(const struct router_config *a,
+                              const struct router_config *b)
+{
+    return a->id == b->id && strcmp(a->address, b->address) == 0 &&
+           a->port == b->port && strcmp(a->auth_file, b->auth_file) == 0 &&
+           a->encryption == b->encryption;
+}
+
+int router_config_equal(const struct router_config *a,
+                        const struct router_config *b)
+{
+    return router_config_same_target(a, b) && a->interval_s == b->interval_s &&
+           a->timeout_ms == b->timeout_ms && a->hysteresis == b->hysteresis;
+}

@@ -1,0 +1,455 @@
+/* mib_table.c - MPRMON-MIB scalars and mprRouterTable handlers.
+ *
+ * One custom handler serves the whole table: GET is a binary search on the
+ * snapshot's sorted ids, GETNEXT a binary search for the first id above the
+ * requested one, so neither walks the rows.  Net-SNMP's table_data or
+ * iterator helpers would copy or walk every row per request, which does not
+ * stay fast at 10,000 rows and would need a second copy of the data that
+ * the registry already publishes as an immutable snapshot. */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <string.h>
+
+#include "mib_table.h"
+#include "mprapi.h"
+
+static const oid mib_scalars_oid[] = {MPRMON_MIB_OID, 1, 1};
+static const oid mib_table_oid[] = {MPRMON_MIB_OID, 1, 2};
+static const oid mib_entry_oid[] = {MPRMON_MIB_OID, 1, 2, 1};
+
+#define MIB_N_SCALARS 3
+
+struct mib_state {
+    struct registry *reg;
+    u_char start_time[11]; /* DateAndTime */
+    size_t start_time_len;
+    netsnmp_handler_registration *scalar_regs[MIB_N_SCALARS];
+    netsnmp_handler_registration *table_reg;
+};
+
+/* Net-SNMP handlers get their context through reginfo->my_reg_void; one
+ * agent per process, so one state. */
+static struct mib_state mib_state;
+
+int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
+{
+    size_t lo = 0, hi = s->n_rows;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->rows[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->n_rows && s->rows[lo].id == id) {
+        *pos = lo;
+        return 0;
+    }
+    return -1;
+}
+
+/* Position of the first row whose id is greater than id (n_rows if none). */
+static size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id)
+{
+    size_t lo = 0, hi = s->n_rows;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->rows[mid].id <= id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,
+                                       const unsigned long *suffix,
+                                       size_t suffix_len,
+                                       struct mib_cell *cell)
+{
+    if (suffix_len < 1 || suffix[0] < MIB_COL_FIRST ||
+        suffix[0] > MIB_COL_LAST)
+        return MIB_NO_SUCH_OBJECT;
+    /* The index is one Unsigned32 (1..4294967295): anything else is not an
+     * instance of this table. */
+    if (suffix_len != 2 || suffix[1] == 0 || suffix[1] > UINT32_MAX)
+        return MIB_NO_SUCH_INSTANCE;
+    if (mib_table_find_row(s, (uint32_t)suffix[1], &cell->row) != 0)
+        return MIB_NO_SUCH_INSTANCE;
+    cell->column = (unsigned)suffix[0];
+    return MIB_FOUND;
+}
+
+enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
+                                      const unsigned long *suffix,
+                                      size_t suffix_len,
+                                      struct mib_cell *cell)
+{
+    unsigned long column;
+    size_t row = 0;
+
+    if (s->n_rows == 0)
+        return MIB_END;
+    if (suffix_len == 0 || suffix[0] < MIB_COL_FIRST) {
+        column = MIB_COL_FIRST;
+    } else if (suffix[0] > MIB_COL_LAST) {
+        return MIB_END;
+    } else {
+        column = suffix[0];
+        /* column.id and column.id.anything both precede column.(id+1). */
+        if (suffix_len >= 2) {
+            if (suffix[1] > UINT32_MAX)
+                row = s->n_rows;
+            else
+                row = mib_table_upper_bound(s, (uint32_t)suffix[1]);
+        }
+        if (row == s->n_rows) {
+            column++;
+            row = 0;
+        }
+        if (column > MIB_COL_LAST)
+            return MIB_END;
+    }
+    cell->column = (unsigned)column;
+    cell->row = row;
+    return MIB_FOUND;
+}
+
+uint32_t mib_table_timestamp(uint64_t event_ms, uint64_t now_ms,
+                             uint32_t uptime_ticks_now)
+{
+    uint64_t age_ticks;
+
+    if (event_ms == 0 || event_ms > now_ms)
+        return event_ms == 0 ? 0 : uptime_ticks_now;
+    age_ticks = (now_ms - event_ms) / 10;
+    if (age_ticks >= uptime_ticks_now)
+        return 0;
+    return uptime_ticks_now - (uint32_t)age_ticks;
+}
+
+static void mib_value_num(struct mib_value *out, u_char type, uint32_t num)
+{
+    out->type = type;
+    out->num = num;
+    out->str = NULL;
+    out->str_len = 0;
+}
+
+static void mib_value_str(struct mib_value *out, const char *str,
+                          size_t maxlen)
+{
+    out->type = ASN_OCTET_STR;
+    out->num = 0;
+    out->str = str;
+    /* Rows hold fixed arrays; never read past them even if unterminated. */
+    out->str_len = strnlen(str, maxlen);
+}
+
+int mib_table_cell_value(const struct router_row *row, unsigned column,
+                         uint64_t now_ms, uint32_t uptime_ticks_now,
+                         struct mib_value *out)
+{
+    switch (column) {
+    case MIB_COL_NAME:
+        mib_value_str(out, row->name, sizeof(row->name));
+        break;
+    case MIB_COL_ADDRESS:
+        mib_value_str(out, row->address, sizeof(row->address));
+        break;
+    case MIB_COL_CONN_STATE:
+        mib_value_num(out, ASN_INTEGER, (uint32_t)row->conn_state);
+        break;
+    case MIB_COL_SERVICE_STATE:
+        mib_value_num(out, ASN_INTEGER, (uint32_t)row->service_state);
+        break;
+    case MIB_COL_LAST_ERROR:
+        mib_value_num(out, ASN_UNSIGNED, row->last_error);
+        break;
+    case MIB_COL_LAST_ERROR_NAME:
+        /* DisplayString is at most 255 octets. */
+        mib_value_str(out, MprmonErrorName(row->last_error), 255);
+        break;
+    case MIB_COL_LAST_ERROR_TEXT:
+        mib_value_str(out, MprmonErrorText(row->last_error), 255);
+        break;
+    case MIB_COL_LAST_CHANGE:
+        mib_value_num(out, ASN_TIMETICKS,
+                      mib_table_timestamp(row->last_change_ms, now_ms,
+                                          uptime_ticks_now));
+        break;
+    case MIB_COL_LAST_PROBE:
+        mib_value_num(out, ASN_TIMETICKS,
+                      mib_table_timestamp(row->last_probe_ms, now_ms,
+                                          uptime_ticks_now));
+        break;
+    case MIB_COL_PROBE_LATENCY:
+        mib_value_num(out, ASN_GAUGE, row->probe_latency_ms);
+        break;
+    case MIB_COL_CONNECT_ATTEMPTS:
+        mib_value_num(out, ASN_COUNTER, row->connect_attempts);
+        break;
+    case MIB_COL_CONNECT_FAILURES:
+        mib_value_num(out, ASN_COUNTER, row->connect_failures);
+        break;
+    case MIB_COL_UPTIME:
+        mib_value_num(out, ASN_GAUGE, row->info_valid ? row->uptime_s : 0);
+        break;
+    case MIB_COL_TOTAL_PORTS:
+        mib_value_num(out, ASN_GAUGE, row->info_valid ? row->total_ports : 0);
+        break;
+    case MIB_COL_PORTS_IN_USE:
+        mib_value_num(out, ASN_GAUGE,
+                      row->info_valid ? row->ports_in_use : 0);
+        break;
+    case MIB_COL_PROBES:
+        mib_value_num(out, ASN_COUNTER, row->probes);
+        break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+uint32_t mib_table_count_running(const struct snapshot *s)
+{
+    uint32_t n = 0;
+
+    for (size_t i = 0; i < s->n_rows; i++)
+        if (s->rows[i].service_state == MPR_SVC_RUNNING)
+            n++;
+    return n;
+}
+
+static void mib_set_value(netsnmp_variable_list *vb,
+                          const struct mib_value *v)
+{
+    if (v->type == ASN_OCTET_STR) {
+        snmp_set_var_typed_value(vb, ASN_OCTET_STR, v->str, v->str_len);
+    } else if (v->type == ASN_INTEGER) {
+        long l = (long)(int32_t)v->num;
+        snmp_set_var_typed_value(vb, ASN_INTEGER, &l, sizeof(l));
+    } else {
+        /* Net-SNMP takes unsigned types as u_long. */
+        u_long ul = v->num;
+        snmp_set_var_typed_value(vb, v->type, &ul, sizeof(ul));
+    }
+}
+
+static int mib_table_answer(netsnmp_variable_list *vb,
+                            const struct snapshot *s,
+                            const struct mib_cell *cell, uint64_t now_ms,
+                            uint32_t uptime)
+{
+    struct mib_value v;
+
+    if (mib_table_cell_value(&s->rows[cell->row], cell->column, now_ms,
+                             uptime, &v) != 0)
+        return -1;
+    mib_set_value(vb, &v);
+    return 0;
+}
+
+/*
+ * Net-SNMP 5.9.3 on LP64 hands a GET for index 4000000000 to the subagent
+ * as 18446744073414584320: the sub-id sign-extended from 32 bits (seen with
+ * snmpget through snmpd's AgentX master; GETNEXT is not affected).  SNMP
+ * sub-ids are 32-bit, so undo exactly that pattern.  Only the first three
+ * sub-ids matter to the lookups (column, index, "something after it").
+ */
+static size_t mib_table_suffix(const oid *name, size_t len, oid *out)
+{
+    size_t n = len < 3 ? len : 3;
+
+    for (size_t i = 0; i < n; i++) {
+        oid v = name[i];
+        if (v > UINT32_MAX && (v >> 31) == (~(oid)0 >> 31))
+            v &= UINT32_MAX;
+        out[i] = v;
+    }
+    return n;
+}
+
+static int mib_table_handler(netsnmp_mib_handler *handler,
+                             netsnmp_handler_registration *reginfo,
+                             netsnmp_agent_request_info *reqinfo,
+                             netsnmp_request_info *requests)
+{
+    const size_t entry_len = OID_LENGTH(mib_entry_oid);
+    struct mib_state *st = reginfo->my_reg_void;
+    const struct snapshot *s;
+    uint64_t now_ms;
+    uint32_t uptime;
+
+    (void)handler;
+    if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
+        return SNMP_ERR_NOERROR; /* SETs are refused by HANDLER_CAN_RONLY */
+
+    s = registry_snapshot_acquire(st->reg);
+    now_ms = registry_now_ms();
+    uptime = (uint32_t)netsnmp_get_agent_uptime();
+
+    for (netsnmp_request_info *r = requests; r; r = r->next) {
+        netsnmp_variable_list *vb = r->requestvb;
+        const oid *name = vb->name;
+        size_t len = vb->name_length;
+        oid suffix[3];
+        size_t suffix_len = 0;
+        int cmp;
+        struct mib_cell cell;
+
+        if (r->processed)
+            continue;
+        DEBUGMSGTL(("mprmon/table", "%s ",
+                    reqinfo->mode == MODE_GET ? "get" : "getnext"));
+        DEBUGMSGOID(("mprmon/table", name, len));
+        DEBUGMSG(("mprmon/table", "\n"));
+        cmp = snmp_oid_ncompare(name, len, mib_entry_oid, entry_len,
+                                entry_len);
+        if (cmp == 0)
+            suffix_len = mib_table_suffix(name + entry_len, len - entry_len,
+                                          suffix);
+
+        if (reqinfo->mode == MODE_GET) {
+            enum mib_lookup res = MIB_NO_SUCH_OBJECT;
+            if (cmp == 0)
+                res = mib_table_lookup_exact(s, suffix, suffix_len, &cell);
+            if (res == MIB_FOUND &&
+                mib_table_answer(vb, s, &cell, now_ms, uptime) == 0)
+                continue;
+            netsnmp_set_request_error(reqinfo, r,
+                                      res == MIB_NO_SUCH_INSTANCE
+                                          ? SNMP_NOSUCHINSTANCE
+                                          : SNMP_NOSUCHOBJECT);
+            continue;
+        }
+
+        /* GETNEXT: names before the entry start at the first cell; names
+         * after it have nothing here (left unset, so the agent moves on to
+         * the next subtree). */
+        if (cmp > 0)
+            continue;
+        if (mib_table_lookup_next(s, suffix, suffix_len, &cell) !=
+            MIB_FOUND)
+            continue;
+        {
+            oid next[OID_LENGTH(mib_entry_oid) + 2];
+            memcpy(next, mib_entry_oid, sizeof(mib_entry_oid));
+            next[entry_len] = cell.column;
+            next[entry_len + 1] = s->rows[cell.row].id;
+            snmp_set_var_objid(vb, next, entry_len + 2);
+            mib_table_answer(vb, s, &cell, now_ms, uptime);
+        }
+    }
+    registry_snapshot_release(st->reg, s);
+    return SNMP_ERR_NOERROR;
+}
+
+static int mib_scalar_handler(netsnmp_mib_handler *handler,
+                              netsnmp_handler_registration *reginfo,
+                              netsnmp_agent_request_info *reqinfo,
+                              netsnmp_request_info *requests)
+{
+    const size_t base_len = OID_LENGTH(mib_scalars_oid);
+    struct mib_state *st = reginfo->my_reg_void;
+    unsigned which;
+
+    (void)handler;
+    if (reqinfo->mode != MODE_GET)
+        return SNMP_ERR_NOERROR;
+    /* The scalar helper passes only scalar.0 of our registration. */
+    which = (unsigned)reginfo->rootoid[base_len];
+
+    for (netsnmp_request_info *r = requests; r; r = r->next) {
+        struct mib_value v;
+
+        if (which == MIB_SCALAR_START_TIME) {
+            snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR,
+                                     st->start_time, st->start_time_len);
+            continue;
+        }
+        {
+            const struct snapshot *s = registry_snapshot_acquire(st->reg);
+            uint32_t n = which == MIB_SCALAR_ROUTERS_CONFIGURED
+                             ? (uint32_t)s->n_rows
+                             : mib_table_count_running(s);
+            registry_snapshot_release(st->reg, s);
+            mib_value_num(&v, ASN_GAUGE, n);
+        }
+        mib_set_value(r->requestvb, &v);
+    }
+    return SNMP_ERR_NOERROR;
+}
+
+static const char *const mib_scalar_names[MIB_N_SCALARS] = {
+    "mprRoutersConfigured", "mprRoutersServiceRunning",
+    "mprSubagentStartTime"};
+
+int mib_table_register(struct registry *reg, time_t start)
+{
+    struct mib_state *st = &mib_state;
+    u_char *dt;
+
+    memset(st, 0, sizeof(*st));
+    st->reg = reg;
+    dt = date_n_time(&start, &st->start_time_len);
+    if (st->start_time_len > sizeof(st->start_time))
+        st->start_time_len = sizeof(st->start_time);
+    memcpy(st->start_time, dt, st->start_time_len);
+
+    for (unsigned i = 0; i < MIB_N_SCALARS; i++) {
+        oid scalar[OID_LENGTH(mib_scalars_oid) + 1];
+        netsnmp_handler_registration *ri;
+
+        memcpy(scalar, mib_scalars_oid, sizeof(mib_scalars_oid));
+        scalar[OID_LENGTH(mib_scalars_oid)] = i + 1;
+        ri = netsnmp_create_handler_registration(
+            mib_scalar_names[i], mib_scalar_handler, scalar,
+            OID_LENGTH(scalar), HANDLER_CAN_RONLY);
+        if (ri == NULL)
+            goto fail;
+        ri->my_reg_void = st;
+        /* On failure Net-SNMP frees the registration itself. */
+        if (netsnmp_register_scalar(ri) != MIB_REGISTERED_OK) {
+            snmp_log(LOG_ERR, "mprmon: cannot register %s\n",
+                     mib_scalar_names[i]);
+            goto fail;
+        }
+        st->scalar_regs[i] = ri;
+    }
+
+    st->table_reg = netsnmp_create_handler_registration(
+        "mprRouterTable", mib_table_handler, mib_table_oid,
+        OID_LENGTH(mib_table_oid), HANDLER_CAN_RONLY);
+    if (st->table_reg == NULL)
+        goto fail;
+    st->table_reg->my_reg_void = st;
+    if (netsnmp_register_handler(st->table_reg) != MIB_REGISTERED_OK) {
+        snmp_log(LOG_ERR, "mprmon: cannot register mprRouterTable\n");
+        st->table_reg = NULL;
+        goto fail;
+    }
+    return 0;
+
+fail:
+    mib_table_unregister();
+    return -1;
+}
+
+void mib_table_unregister(void)
+{
+    struct mib_state *st = &mib_state;
+
+    for (unsigned i = 0; i < MIB_N_SCALARS; i++) {
+        if (st->scalar_regs[i] != NULL)
+            netsnmp_unregister_handler(st->scalar_regs[i]);
+        st->scalar_regs[i] = NULL;
+    }
+    if (st->table_reg != NULL)
+        netsnmp_unregister_handler(st->table_reg);
+    st->table_reg = NULL;
+}

@@ -1,0 +1,209 @@
+/* notify.c - registry events -> notifications through the AgentX master. */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mib_table.h"
+#include "notify.h"
+#include "mprapi.h"
+
+/* Events taken from the registry per batch. */
+#define NOTIFY_BATCH 64
+
+struct notifier {
+    struct notify_bucket bucket;
+    struct notify_stats stats;
+};
+
+static const oid notify_trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
+static const oid notify_base_oid[] = {MPRMON_MIB_OID, 0};
+static const oid notify_entry_oid[] = {MPRMON_MIB_OID, 1, 2, 1};
+
+void notify_bucket_init(struct notify_bucket *b, unsigned rate_per_min,
+                        uint64_t now_ms)
+{
+    b->rate_per_min = rate_per_min;
+    /* Start full: a burst at start-up (many routers down) is what the
+     * operator most needs to see, up to one minute's worth. */
+    b->credit = (uint64_t)rate_per_min * NOTIFY_TOKEN;
+    b->last_ms = now_ms;
+}
+
+static void notify_bucket_refill(struct notify_bucket *b, uint64_t now_ms)
+{
+    uint64_t cap = (uint64_t)b->rate_per_min * NOTIFY_TOKEN;
+
+    if (now_ms > b->last_ms) {
+        /* Clamp the gap first so the product cannot overflow. */
+        uint64_t dt = now_ms - b->last_ms;
+        uint64_t add = (dt > NOTIFY_TOKEN ? NOTIFY_TOKEN : dt) * b->rate_per_min;
+        b->credit = b->credit + add > cap ? cap : b->credit + add;
+        b->last_ms = now_ms;
+    }
+}
+
+void notify_bucket_set_rate(struct notify_bucket *b, unsigned rate_per_min,
+                            uint64_t now_ms)
+{
+    uint64_t cap = (uint64_t)rate_per_min * NOTIFY_TOKEN;
+
+    notify_bucket_refill(b, now_ms);
+    b->rate_per_min = rate_per_min;
+    if (b->credit > cap)
+        b->credit = cap;
+}
+
+bool notify_bucket_take(struct notify_bucket *b, uint64_t now_ms)
+{
+    notify_bucket_refill(b, now_ms);
+    if (b->credit < NOTIFY_TOKEN)
+        return false;
+    b->credit -= NOTIFY_TOKEN;
+    return true;
+}
+
+struct notifier *notify_new(unsigned rate_per_min)
+{
+    struct notifier *n = calloc(1, sizeof(*n));
+
+    if (n == NULL)
+        return NULL;
+    notify_bucket_init(&n->bucket, rate_per_min, registry_now_ms());
+    return n;
+}
+
+void notify_free(struct notifier *n)
+{
+    free(n);
+}
+
+void notify_set_rate(struct notifier *n, unsigned rate_per_min)
+{
+    notify_bucket_set_rate(&n->bucket, rate_per_min, registry_now_ms());
+}
+
+void notify_get_stats(const struct notifier *n, struct notify_stats *out)
+{
+    *out = n->stats;
+}
+
+static int notify_add_column(netsnmp_variable_list **list, unsigned column,
+                             uint32_t id, const struct mib_value *v)
+{
+    oid name[OID_LENGTH(notify_entry_oid) + 2];
+    const size_t base = OID_LENGTH(notify_entry_oid);
+    netsnmp_variable_list *vb;
+
+    memcpy(name, notify_entry_oid, sizeof(notify_entry_oid));
+    name[base] = column;
+    name[base + 1] = id;
+    if (v->type == ASN_OCTET_STR) {
+        vb = snmp_varlist_add_variable(list, name, base + 2, ASN_OCTET_STR,
+                                       v->str, v->str_len);
+    } else if (v->type == ASN_INTEGER) {
+        long l = (long)(int32_t)v->num;
+        vb = snmp_varlist_add_variable(list, name, base + 2, ASN_INTEGER, &l,
+                                       sizeof(l));
+    } else {
+        u_long ul = v->num;
+        vb = snmp_varlist_add_variable(list, name, base + 2, v->type, &ul,
+                                       sizeof(ul));
+    }
+    return vb == NULL ? -1 : 0;
+}
+
+int notify_build_varbinds(const struct router_event *ev, void **out)
+{
+    static const unsigned columns[] = {
+        MIB_COL_NAME, MIB_COL_CONN_STATE, MIB_COL_SERVICE_STATE,
+        MIB_COL_LAST_ERROR, MIB_COL_LAST_ERROR_TEXT};
+    netsnmp_variable_list *list = NULL;
+    oid trap[OID_LENGTH(notify_base_oid) + 1];
+
+    if (ev->kind != ROUTER_EVENT_SERVICE_DOWN &&
+        ev->kind != ROUTER_EVENT_SERVICE_UP &&
+        ev->kind != ROUTER_EVENT_CONNECT_FAILED)
+        return -1;
+    memcpy(trap, notify_base_oid, sizeof(notify_base_oid));
+    trap[OID_LENGTH(notify_base_oid)] = (oid)ev->kind;
+    if (snmp_varlist_add_variable(&list, notify_trap_oid,
+                                  OID_LENGTH(notify_trap_oid),
+                                  ASN_OBJECT_ID, trap, sizeof(trap)) == NULL)
+        goto fail;
+    for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+        struct mib_value v;
+        /* No TimeStamp columns here, so the clocks do not matter. */
+        if (mib_table_cell_value(&ev->row, columns[i], 0, 0, &v) != 0 ||
+            notify_add_column(&list, columns[i], ev->row.id, &v) != 0)
+            goto fail;
+    }
+    *out = list;
+    return 0;
+
+fail:
+    snmp_free_varbind(list);
+    return -1;
+}
+
+static const char *notify_kind_name(enum router_event_kind kind)
+{
+    switch (kind) {
+    case ROUTER_EVENT_SERVICE_DOWN:
+        return "mprRouterServiceDown";
+    case ROUTER_EVENT_SERVICE_UP:
+        return "mprRouterServiceUp";
+    case ROUTER_EVENT_CONNECT_FAILED:
+        return "mprRouterConnectFailed";
+    }
+    return "unknown";
+}
+
+static void notify_one(struct notifier *n, const struct router_event *ev)
+{
+    void *list = NULL;
+
+    if (!notify_bucket_take(&n->bucket, registry_now_ms())) {
+        n->stats.suppressed++;
+        snmp_log(LOG_WARNING,
+                 "mprmon: rate limit: suppressed %s for router %u (%s), "
+                 "%llu suppressed so far\n",
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id,
+                 ev->row.name, (unsigned long long)n->stats.suppressed);
+        return;
+    }
+    if (notify_build_varbinds(ev, &list) != 0) {
+        snmp_log(LOG_ERR, "mprmon: cannot build %s for router %u\n",
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id);
+        return;
+    }
+    snmp_log(LOG_INFO, "mprmon: %s router %u (%s): %s\n",
+             notify_kind_name(ev->kind), (unsigned)ev->row.id, ev->row.name,
+             MprmonErrorName(ev->row.last_error));
+    /* send_v2trap copies what it needs; the list stays ours. */
+    send_v2trap(list);
+    snmp_free_varbind(list);
+    n->stats.sent++;
+}
+
+size_t notify_process(struct notifier *n, struct registry *reg)
+{
+    struct router_event *events;
+    size_t sent_before = (size_t)n->stats.sent;
+    size_t got;
+
+    events = calloc(NOTIFY_BATCH, sizeof(*events));
+    if (events == NULL) {
+        snmp_log(LOG_ERR, "mprmon: no memory for notifications\n");
+        return 0;
+    }
+    do {
+        got = registry_take_events(reg, events, NOTIFY_BATCH);
+        for (size_t i = 0; i < got; i++)
+            notify_one(n, &events[i]);
+    } while (got == NOTIFY_BATCH);
+    free(events);
+    return (size_t)n->stats.sent - sent_before;
+}

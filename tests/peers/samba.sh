@@ -1,0 +1,197 @@
+# tests/peers/samba.sh - a private smbd on 127.0.0.1 as an SMB test peer.
+#
+# Source tests/peers/common.sh first, then this file:
+#   . "$top_srcdir/tests/peers/common.sh"
+#   . "$top_srcdir/tests/peers/samba.sh"
+#   trap 'samba_stop; peers_cleanup' EXIT
+#   samba_start || exit $?      # 77 = cannot run here (skip)
+#
+# samba_start exports SAMBA_PORT, SAMBA_USER, SAMBA_PASSWORD, SAMBA_AUTHFILE
+# (a 0600 smbclient auth file), SAMBA_CONF, SAMBA_LOG, SAMBA_PID, and
+# SAMBA_IPV6 (1 when smbd also listens on [::1]).  It returns 0, 1 (failed:
+# smbd's log is printed) or 77 (cannot run here: skip).  Everything lives in
+# $MPRMON_TEST_TMP/samba.  The password is random per run and is handed to
+# smbpasswd on stdin (printf is a shell builtin), never in argv.
+#
+# Options (environment, read by samba_start):
+#   SAMBA_SVCCTL=1  also publish a "RemoteAccess" service through svcctl
+#                   ("svcctl list = RemoteAccess" + a script in
+#                   MODULESDIR/svcctl), for MS-SCMR tests.  The script must
+#                   live in Samba's system module dir: it is created there if
+#                   missing (needs root) and left in place, because parallel
+#                   tests may share it.
+#   SAMBA_USER      Unix/Samba user to use (default mprmontest; created with
+#                   useradd when missing, which needs root).
+
+: "${SAMBA_USER:=mprmontest}"
+
+# _samba_fail MSG: report a start failure with the end of smbd's log.
+_samba_fail() {
+    echo "samba_start: $1" >&2
+    if [ -n "${SAMBA_LOG:-}" ] && [ -f "$SAMBA_LOG" ]; then
+        echo "---- last lines of $SAMBA_LOG ----" >&2
+        tail -n 40 "$SAMBA_LOG" >&2
+        echo "----" >&2
+    fi
+    return 1
+}
+
+_samba_install_svcctl_script() {
+    _ss_dir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')/svcctl
+    [ -x "$_ss_dir/RemoteAccess" ] && return 0
+    mkdir -p "$_ss_dir" || return 1
+    # Samba runs an svcctl script like an init script: "status" exit 0 means
+    # SERVICE_RUNNING, anything else stopped.
+    cat >"$_ss_dir/.RemoteAccess.$$" <<'EOF' || return 1
+#!/bin/sh
+# Installed by mprmon's tests/peers/samba.sh: a fake RemoteAccess service.
+case "$1" in
+start|stop) exit 0 ;;
+status) echo "RemoteAccess is running"; exit 0 ;;
+*) exit 1 ;;
+esac
+EOF
+    chmod 0755 "$_ss_dir/.RemoteAccess.$$" &&
+        mv -f "$_ss_dir/.RemoteAccess.$$" "$_ss_dir/RemoteAccess"
+}
+
+samba_start() {
+    if ! command -v smbd >/dev/null 2>&1 || ! command -v smbpasswd >/dev/null 2>&1; then
+        echo "samba_start: smbd/smbpasswd not installed" >&2
+        return 77
+    fi
+    if ! id "$SAMBA_USER" >/dev/null 2>&1; then
+        if [ "$(id -u)" != 0 ]; then
+            echo "samba_start: Unix user $SAMBA_USER missing and not root to create it" >&2
+            return 77
+        fi
+        # -M: no home; parallel tests may race to create it, so re-check.
+        useradd -M -s /usr/sbin/nologin "$SAMBA_USER" 2>/dev/null ||
+            id "$SAMBA_USER" >/dev/null 2>&1 ||
+            { echo "samba_start: useradd $SAMBA_USER failed" >&2; return 1; }
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        echo "samba_start: smbd needs root here" >&2
+        return 77
+    fi
+
+    _sd=$MPRMON_TEST_TMP/samba
+    mkdir -p "$_sd/private" "$_sd/lock" "$_sd/state" "$_sd/cache" \
+        "$_sd/pid" "$_sd/ncalrpc" || return 1
+    chmod 0700 "$_sd/private"
+    SAMBA_CONF=$_sd/smb.conf
+    SAMBA_LOG=$_sd/log.smbd
+    SAMBA_PORT=$(pick_port) || return 1
+
+    # Listen on ::1 too when this machine has IPv6 loopback, so IPv6
+    # literals can be tested (SAMBA_IPV6=1 tells the tests).
+    _ss_ifaces=127.0.0.1
+    SAMBA_IPV6=0
+    if "$PYTHON3_SYSTEM" -c 'import socket,sys
+s = socket.socket(socket.AF_INET6); s.bind(("::1", int(sys.argv[1])))' "$SAMBA_PORT" 2>/dev/null; then
+        _ss_ifaces="127.0.0.1 ::1"
+        SAMBA_IPV6=1
+    fi
+
+    _ss_extra=""
+    if [ "${SAMBA_SVCCTL:-0}" = 1 ]; then
+        _samba_install_svcctl_script ||
+            { echo "samba_start: cannot install the svcctl script" >&2; return 1; }
+        _ss_extra="svcctl list = RemoteAccess"
+    fi
+
+    cat >"$SAMBA_CONF" <<EOF || return 1
+[global]
+    server role = standalone server
+    workgroup = MPRMONTEST
+    netbios name = MPRMONTEST
+    smb ports = $SAMBA_PORT
+    interfaces = $_ss_ifaces
+    bind interfaces only = yes
+    disable netbios = yes
+    private dir = $_sd/private
+    lock directory = $_sd/lock
+    state directory = $_sd/state
+    cache directory = $_sd/cache
+    pid directory = $_sd/pid
+    ncalrpc dir = $_sd/ncalrpc
+    passdb backend = tdbsam:$_sd/private/passdb.tdb
+    log file = $SAMBA_LOG
+    logging = file
+    log level = 1
+    max log size = 0
+    map to guest = never
+    load printers = no
+    printing = bsd
+    printcap name = /dev/null
+    disable spoolss = yes
+    usershare max shares = 0
+    $_ss_extra
+EOF
+
+    SAMBA_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    [ -n "$SAMBA_PASSWORD" ] || return 1
+    if ! printf '%s\n%s\n' "$SAMBA_PASSWORD" "$SAMBA_PASSWORD" |
+        smbpasswd -c "$SAMBA_CONF" -s -a "$SAMBA_USER" >"$_sd/smbpasswd.out" 2>&1; then
+        cat "$_sd/smbpasswd.out" >&2
+        _samba_fail "smbpasswd -a $SAMBA_USER failed"
+        return 1
+    fi
+
+    SAMBA_AUTHFILE=$_sd/auth
+    (
+        umask 077
+        printf 'username = %s\npassword = %s\ndomain = MPRMONTEST\n' \
+            "$SAMBA_USER" "$SAMBA_PASSWORD" >"$SAMBA_AUTHFILE"
+    ) || return 1
+
+    setsid smbd -F --no-process-group -s "$SAMBA_CONF" </dev/null >"$_sd/smbd.out" 2>&1 &
+    SAMBA_PID=$!
+    peers_track "$SAMBA_PID"
+
+    # Poll quickly (smbd is up in well under a second) and stop early if it
+    # died, so a broken config fails fast with its log.
+    _ss_i=0
+    while [ "$_ss_i" -lt 100 ]; do
+        if ! kill -0 "$SAMBA_PID" 2>/dev/null; then
+            cat "$_sd/smbd.out" >&2
+            _samba_fail "smbd exited during start-up"
+            return 1
+        fi
+        if "$PYTHON3_SYSTEM" -c 'import socket,sys
+s = socket.socket(); s.settimeout(0.2)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "$SAMBA_PORT"; then
+            export SAMBA_PORT SAMBA_USER SAMBA_PASSWORD SAMBA_AUTHFILE SAMBA_CONF SAMBA_LOG SAMBA_PID SAMBA_IPV6
+            return 0
+        fi
+        sleep 0.05
+        _ss_i=$((_ss_i + 1))
+    done
+    _samba_fail "smbd did not listen on 127.0.0.1:$SAMBA_PORT within 5 s"
+}
+
+# samba_stop: stop smbd and the RPC helpers it started.  smbd runs in its own
+# session (setsid) because on shutdown it signals its whole process group,
+# which would otherwise be the test's.  samba-dcerpcd daemonises into a session
+# of its own and outlives smbd, so it is stopped through its pid file (its
+# process group holds the rpcd_* workers).  Safe to call twice.
+samba_stop() {
+    [ -n "${SAMBA_PID:-}" ] || return 0
+    kill "$SAMBA_PID" 2>/dev/null
+    _sst_i=0
+    while kill -0 "$SAMBA_PID" 2>/dev/null && [ "$_sst_i" -lt 40 ]; do
+        sleep 0.05
+        _sst_i=$((_sst_i + 1))
+    done
+    kill -9 "$SAMBA_PID" 2>/dev/null
+    _sst_pidf=$MPRMON_TEST_TMP/samba/pid/samba-dcerpcd.pid
+    if [ -f "$_sst_pidf" ]; then
+        _sst_dpid=$(tr -cd '0-9' <"$_sst_pidf")
+        # Only a samba-dcerpcd still using our config, never a recycled pid.
+        if [ -n "$_sst_dpid" ] &&
+            tr '\0' ' ' <"/proc/$_sst_dpid/cmdline" 2>/dev/null | grep -qF "$SAMBA_CONF"; then
+            kill -- "-$_sst_dpid" 2>/dev/null || kill "$_sst_dpid" 2>/dev/null
+        fi
+    fi
+    SAMBA_PID=""
+}

@@ -1,0 +1,208 @@
+/* check_prober_rras.c - the prober against the RRAS test peer
+ * (tests/peers/rras_peer.py: impacket's SMB server with DIMSVC and SCMR).
+ *
+ * Run by test_prober_rras.sh, which starts the peer and exports
+ * RRAS_R1_PORT, RRAS_R1_AUTHFILE, RRAS_R1_STATEFILE; without them the test
+ * is skipped (77).  The service is stopped and started through the peer's
+ * state file, as rras_peer_set_service does. */
+#include <check.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "subagent/prober.h"
+
+static const char *peer_port, *peer_auth, *peer_state, *tmpdir;
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000,
+                          .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void set_service(const char *state)
+{
+    char tmp[1024];
+    FILE *f;
+
+    snprintf(tmp, sizeof tmp, "%s.new", peer_state);
+    f = fopen(tmp, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%s\n", state);
+    ck_assert_int_eq(fclose(f), 0);
+    /* Replace, not rewrite: the peer never reads a half-written file. */
+    ck_assert_int_eq(rename(tmp, peer_state), 0);
+}
+
+/* An auth file for the peer's account with a wrong password. */
+static void write_bad_auth(char *path, size_t len)
+{
+    int fd;
+    static const char text[] = "username = rrasadmin\n"
+                               "password = not-the-password\n"
+                               "domain = WORKGROUP\n";
+
+    snprintf(path, len, "%s/bad.auth", tmpdir);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, sizeof text - 1),
+                     (ssize_t)(sizeof text - 1));
+    close(fd);
+}
+
+static struct router_row row_of(struct registry *reg, uint32_t id)
+{
+    const struct snapshot *s = registry_snapshot_acquire(reg);
+    const struct router_row *row = snapshot_find(s, id);
+    struct router_row copy;
+
+    ck_assert_ptr_nonnull(row);
+    copy = *row;
+    registry_snapshot_release(reg, s);
+    return copy;
+}
+
+static struct router_row wait_probes(struct registry *reg, uint32_t id,
+                                     uint32_t probes, unsigned limit_ms)
+{
+    uint64_t end = registry_now_ms() + limit_ms;
+
+    for (;;) {
+        struct router_row row = row_of(reg, id);
+        if (row.probes >= probes)
+            return row;
+        ck_assert_msg(registry_now_ms() < end,
+                      "router %u: %u probes in %u ms, wanted %u", (unsigned)id,
+                      (unsigned)row.probes, limit_ms, (unsigned)probes);
+        sleep_ms(20);
+    }
+}
+
+/* Wait, through the event fd as the main loop does, for one event of
+ * router id; fails on any other event or after limit_ms. */
+static struct router_event wait_event(struct registry *reg, uint32_t id,
+                                      unsigned limit_ms)
+{
+    struct pollfd p = {.fd = registry_event_fd(reg), .events = POLLIN};
+    struct router_event ev;
+
+    ck_assert_msg(poll(&p, 1, (int)limit_ms) == 1, "no event within %u ms",
+                  limit_ms);
+    ck_assert_uint_eq(registry_take_events(reg, &ev, 1), 1);
+    ck_assert_uint_eq(ev.row.id, id);
+    return ev;
+}
+
+START_TEST(test_probe_rras_peer)
+{
+    struct daemon_config cfg;
+    struct registry *reg;
+    struct prober *p;
+    struct router_row row;
+    struct router_event ev;
+    char bad_auth[1024];
+
+    write_bad_auth(bad_auth, sizeof bad_auth);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.routers = calloc(2, sizeof *cfg.routers);
+    ck_assert_ptr_nonnull(cfg.routers);
+    cfg.n_routers = 2;
+    for (size_t i = 0; i < 2; i++) {
+        struct router_config *r = &cfg.routers[i];
+        r->id = (uint32_t)(i + 1);
+        snprintf(r->name, sizeof r->name, "peer%zu", i + 1);
+        strcpy(r->address, "127.0.0.1");
+        r->port = (unsigned)atoi(peer_port);
+        r->interval_s = 1;
+        r->timeout_ms = 5000;
+        r->hysteresis = 2;
+        r->encryption = MPRMON_ENCRYPTION_OFF;
+    }
+    snprintf(cfg.routers[0].auth_file, sizeof cfg.routers[0].auth_file, "%s",
+             peer_auth);
+    snprintf(cfg.routers[1].auth_file, sizeof cfg.routers[1].auth_file, "%s",
+             bad_auth);
+
+    reg = registry_new(&cfg);
+    ck_assert_ptr_nonnull(reg);
+    p = prober_start(reg, &cfg, 2);
+    ck_assert_ptr_nonnull(p);
+
+    /* Up: one connect, the handle kept for the following probes. */
+    row = wait_probes(reg, 1, 3, 20000);
+    ck_assert_int_eq(row.conn_state, MPR_CONN_CONNECTED);
+    ck_assert_int_eq(row.service_state, MPR_SVC_RUNNING);
+    ck_assert_msg(row.last_error == 0, "last_error %u (%s)",
+                  (unsigned)row.last_error, MprmonErrorName(row.last_error));
+    ck_assert(row.info_valid);
+    ck_assert_uint_eq(row.total_ports, 8);
+    ck_assert_uint_eq(row.ports_in_use, 3);
+    ck_assert_uint_eq(row.connect_attempts, 1);
+    ck_assert_uint_eq(row.connect_failures, 0);
+
+    /* The wrong password: refused, notified once confirmed. */
+    ev = wait_event(reg, 2, 20000);
+    ck_assert_int_eq(ev.kind, ROUTER_EVENT_CONNECT_FAILED);
+    ck_assert_int_eq(ev.row.conn_state, MPR_CONN_FAILED);
+    ck_assert_msg(ev.row.last_error == ERROR_ACCESS_DENIED,
+                  "last_error %u (%s)", (unsigned)ev.row.last_error,
+                  MprmonErrorName(ev.row.last_error));
+    ck_assert_uint_ge(ev.row.connect_failures, 2);
+
+    /* RemoteAccess stops: SERVICE_DOWN after two agreeing probes. */
+    set_service("stopped");
+    ev = wait_event(reg, 1, 20000);
+    ck_assert_int_eq(ev.kind, ROUTER_EVENT_SERVICE_DOWN);
+    ck_assert_int_eq(ev.row.service_state, MPR_SVC_STOPPED);
+    ck_assert(!ev.row.info_valid);
+
+    /* And starts again: SERVICE_UP, with a fresh connection. */
+    set_service("running");
+    ev = wait_event(reg, 1, 20000);
+    ck_assert_int_eq(ev.kind, ROUTER_EVENT_SERVICE_UP);
+    ck_assert_int_eq(ev.row.conn_state, MPR_CONN_CONNECTED);
+    ck_assert_int_eq(ev.row.service_state, MPR_SVC_RUNNING);
+    ck_assert(ev.row.info_valid);
+    ck_assert_uint_ge(ev.row.connect_attempts, 2);
+
+    prober_stop(p);
+    /* Nothing else was notified (router 2 stays failed: no repeat). */
+    ck_assert_uint_eq(registry_take_events(reg, &ev, 1), 0);
+    registry_free(reg);
+    config_free(&cfg);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s;
+    TCase *tc;
+    SRunner *sr;
+    int failed;
+
+    peer_port = getenv("RRAS_R1_PORT");
+    peer_auth = getenv("RRAS_R1_AUTHFILE");
+    peer_state = getenv("RRAS_R1_STATEFILE");
+    tmpdir = getenv("MPRMON_TEST_TMP");
+    if (peer_port == NULL || peer_auth == NULL || peer_state == NULL ||
+        tmpdir == NULL) {
+        printf("SKIP: no RRAS peer (run through test_prober_rras.sh)\n");
+        return 77;
+    }
+    s = suite_create("prober_rras");
+    tc = tcase_create("peer");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_probe_rras_peer);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
