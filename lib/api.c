@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,7 +204,12 @@ DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString)
 {
     if (!lplpwsErrorString)
         return ERROR_INVALID_PARAMETER;
-    *lplpwsErrorString = utf8_to_utf16(MprmonErrorText(dwError));
+    char text[160];
+    if (strcmp(MprmonErrorName(dwError), "UNKNOWN") == 0)
+        snprintf(text, sizeof(text), "Unknown error %u.", (unsigned)dwError);
+    else
+        snprintf(text, sizeof(text), "%s", MprmonErrorText(dwError));
+    *lplpwsErrorString = utf8_to_utf16(text);
     return *lplpwsErrorString ? NO_ERROR : ERROR_NOT_ENOUGH_MEMORY;
 }
 

@@ -180,8 +180,7 @@ static DWORD creds_parse_line(const char *line, size_t len, unsigned lineno,
     const char *what;
 
     if (!eq) {
-        creds_errf(errbuf, errlen, "line %u: expected \"key = value\"",
-                   lineno);
+        creds_errf(errbuf, errlen, "line %u: expected \"key = value\"", lineno);
         return ERROR_INVALID_DATA;
     }
     ke = (size_t)(eq - line);

@@ -179,7 +179,7 @@ DWORD names_server_key(LPCWSTR lpwsServerName, char *key, size_t keylen)
         return ERROR_INSUFFICIENT_BUFFER;
     /* Host names compare case-insensitively; IPv6 hex digits too. */
     for (i = 0; i <= len; i++)
-        key[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32)
-                                                    : name[i];
+        key[i] =
+            (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
     return NO_ERROR;
 }

@@ -45,14 +45,20 @@ struct pipe_smb {
 };
 
 /*
- * libsmbclient's process-wide state (the one-time module init that loads
- * smb.conf and sets up logging, its count of live contexts) is guarded only
- * by the thread hooks that smbc_thread_posix() installs, and Debian's 4.17
- * libsmbclient declares smbc_thread_posix() but does not export it.  So we
- * serialise context creation and destruction ourselves; I/O on distinct
- * contexts runs in parallel (Samba keeps its talloc stack frames per thread).
+ * Every call into libsmbclient holds this lock, I/O included.
+ *
+ * libsmbclient is thread-safe only after smbc_thread_posix() has installed
+ * Samba's thread hooks, and Debian's 4.17 libsmbclient declares that
+ * function but does not export it (the link fails).  Without the hooks,
+ * Samba's talloc stack frames are one process-wide stack (libsamba-util has
+ * no thread-local storage), and two threads in libsmbclient at once crash
+ * within a few connections (seen: SIGSEGV in gensec during negprot; the
+ * test_threads case in check_pipe_smb reproduces it without this lock).
+ *
+ * The price: SMB work is serialised process-wide, so a server that does not
+ * answer holds every other pipe up for up to its timeout per operation.
  */
-static pthread_mutex_t pipe_smb_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t pipe_smb_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* libsmbclient logs level-0 messages to stdout unless told otherwise; a
  * library must not write on its caller's stdout, and the codes we return say
@@ -130,14 +136,18 @@ static DWORD pipe_smb_write_all(struct mpr_pipe *mp, const uint8_t *buf,
 {
     struct pipe_smb *p = (struct pipe_smb *)mp;
     size_t done = 0;
+    int e;
 
     while (done < len) {
         ssize_t n;
 
+        pthread_mutex_lock(&pipe_smb_lock);
         errno = 0;
         n = p->write_fn(p->ctx, p->file, buf + done, len - done);
+        e = errno;
+        pthread_mutex_unlock(&pipe_smb_lock);
         if (n < 0)
-            return pipe_smb_map_errno(errno);
+            return pipe_smb_map_errno(e);
         if (n == 0)
             return RPC_S_SERVER_UNAVAILABLE; /* no progress: link is gone */
         done += (size_t)n;
@@ -145,21 +155,24 @@ static DWORD pipe_smb_write_all(struct mpr_pipe *mp, const uint8_t *buf,
     return NO_ERROR;
 }
 
-static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf,
-                                 size_t len)
+static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf, size_t len)
 {
     struct pipe_smb *p = (struct pipe_smb *)mp;
     size_t done = 0;
+    int e;
 
     while (done < len) {
         ssize_t n;
 
-        errno = 0;
         /* Ask for exactly what is missing: a larger read on a pipe blocks
          * until the timeout (FACTS.md). */
+        pthread_mutex_lock(&pipe_smb_lock);
+        errno = 0;
         n = p->read_fn(p->ctx, p->file, buf + done, len - done);
+        e = errno;
+        pthread_mutex_unlock(&pipe_smb_lock);
         if (n < 0)
-            return pipe_smb_map_errno(errno);
+            return pipe_smb_map_errno(e);
         if (n == 0)
             return RPC_S_SERVER_UNAVAILABLE; /* EOF: the server went away */
         if ((size_t)n > len - done)
@@ -174,14 +187,13 @@ static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf,
 static SMBCCTX *pipe_smb_pool[PIPE_SMB_POOL_MAX];
 static size_t pipe_smb_pool_len;
 
-/* Give ctx back to the pool, or free it.  Takes pipe_smb_ctx_lock. */
+/* Give ctx back to the pool, or free it.  Lock held. */
 static void pipe_smb_ctx_release(SMBCCTX *ctx)
 {
     smbc_purge_cached_fn purge = smbc_getFunctionPurgeCachedServers(ctx);
     int clean;
 
     smbc_setOptionUserData(ctx, NULL);
-    pthread_mutex_lock(&pipe_smb_ctx_lock);
     /* Non-zero: some server could not be dropped; never reuse that. */
     clean = purge && purge(ctx) == 0;
     if (clean && pipe_smb_pool_len < PIPE_SMB_POOL_MAX) {
@@ -190,10 +202,10 @@ static void pipe_smb_ctx_release(SMBCCTX *ctx)
         /* shutdown_ctx=1: also drop cached servers and their sockets. */
         smbc_free_context(ctx, 1);
     }
-    pthread_mutex_unlock(&pipe_smb_ctx_lock);
 }
 
-static void pipe_smb_free(struct pipe_smb *p)
+/* Close and free p.  Lock held. */
+static void pipe_smb_free_locked(struct pipe_smb *p)
 {
     if (p->ctx) {
         if (p->file)
@@ -206,8 +218,11 @@ static void pipe_smb_free(struct pipe_smb *p)
 
 static void pipe_smb_close(struct mpr_pipe *mp)
 {
-    if (mp)
-        pipe_smb_free((struct pipe_smb *)mp);
+    if (!mp)
+        return;
+    pthread_mutex_lock(&pipe_smb_lock);
+    pipe_smb_free_locked((struct pipe_smb *)mp);
+    pthread_mutex_unlock(&pipe_smb_lock);
 }
 
 static const struct mpr_pipe_ops pipe_smb_ops = {
@@ -285,19 +300,18 @@ static SMBCCTX *pipe_smb_ctx_create(void)
     return ctx;
 }
 
-/* A context for p, from the pool or new, set up for this pipe. */
+/* A context for p, from the pool or new, set up for this pipe.  Lock
+ * held. */
 static DWORD pipe_smb_ctx_acquire(struct pipe_smb *p,
                                   smbc_smb_encrypt_level level,
                                   unsigned timeout)
 {
     SMBCCTX *ctx = NULL;
 
-    pthread_mutex_lock(&pipe_smb_ctx_lock);
     if (pipe_smb_pool_len > 0)
         ctx = pipe_smb_pool[--pipe_smb_pool_len];
     else
         ctx = pipe_smb_ctx_create();
-    pthread_mutex_unlock(&pipe_smb_ctx_lock);
     if (!ctx)
         return ERROR_NOT_ENOUGH_MEMORY; /* allocation or smb.conf set-up */
     smbc_setTimeout(ctx, (int)timeout);
@@ -344,8 +358,9 @@ static DWORD pipe_smb_url_host(const char *host, char *out, size_t outlen)
         return ERROR_INVALID_PARAMETER;
     len = 0;
     for (i = 0; i < 8; i++) {
-        int w = snprintf(out + len, outlen - (size_t)len, "%s%x", i ? "-" : "",
-                         (unsigned)(a.s6_addr[2 * i] << 8 | a.s6_addr[2 * i + 1]));
+        int w =
+            snprintf(out + len, outlen - (size_t)len, "%s%x", i ? "-" : "",
+                     (unsigned)(a.s6_addr[2 * i] << 8 | a.s6_addr[2 * i + 1]));
         if (w < 0 || (size_t)w >= outlen - (size_t)len)
             return ERROR_INVALID_PARAMETER;
         len += w;
@@ -356,8 +371,7 @@ static DWORD pipe_smb_url_host(const char *host, char *out, size_t outlen)
     return NO_ERROR;
 }
 
-DWORD pipe_smb_open(const struct mpr_pipe_params *params,
-                    struct mpr_pipe **out)
+DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
 {
     struct pipe_smb *p;
     smbc_smb_encrypt_level level;
@@ -365,7 +379,7 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params,
     char url[PIPE_SMB_URL_MAX], urlhost[PIPE_SMB_URL_MAX / 2];
     unsigned port, timeout;
     DWORD rc;
-    int n, e;
+    int n;
 
     if (!out)
         return ERROR_INVALID_PARAMETER;
@@ -377,14 +391,13 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params,
         return ERROR_INVALID_PARAMETER;
     /* Longer credentials would be cut by libsmbclient's fixed buffers and
      * sent as a different (wrong) password. */
-    if (params->creds &&
-        (!pipe_smb_fits(params->creds->user) ||
-         !pipe_smb_fits(params->creds->password) ||
-         !pipe_smb_fits(params->creds->domain)))
+    if (params->creds && (!pipe_smb_fits(params->creds->user) ||
+                          !pipe_smb_fits(params->creds->password) ||
+                          !pipe_smb_fits(params->creds->domain)))
         return ERROR_INVALID_PARAMETER;
     port = params->port ? params->port : PIPE_SMB_DEFAULT_PORT;
-    timeout = params->timeout_ms ? params->timeout_ms
-                                 : PIPE_SMB_DEFAULT_TIMEOUT_MS;
+    timeout =
+        params->timeout_ms ? params->timeout_ms : PIPE_SMB_DEFAULT_TIMEOUT_MS;
     if (timeout > 3600000u)
         return ERROR_INVALID_PARAMETER;
     if (pipe_smb_url_host(params->host, urlhost, sizeof(urlhost)) != NO_ERROR)
@@ -408,22 +421,23 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params,
         }
     }
 
+    pthread_mutex_lock(&pipe_smb_lock);
     rc = pipe_smb_ctx_acquire(p, level, timeout);
-    if (rc != NO_ERROR) {
-        pipe_smb_free(p);
+    if (rc == NO_ERROR) {
+        open_fn = smbc_getFunctionOpen(p->ctx);
+        p->read_fn = smbc_getFunctionRead(p->ctx);
+        p->write_fn = smbc_getFunctionWrite(p->ctx);
+        p->close_fn = smbc_getFunctionClose(p->ctx);
+        errno = 0;
+        p->file = open_fn(p->ctx, url, O_RDWR, 0);
+        if (!p->file)
+            rc = pipe_smb_map_errno(errno);
+    }
+    if (rc != NO_ERROR)
+        pipe_smb_free_locked(p);
+    pthread_mutex_unlock(&pipe_smb_lock);
+    if (rc != NO_ERROR)
         return rc;
-    }
-    open_fn = smbc_getFunctionOpen(p->ctx);
-    p->read_fn = smbc_getFunctionRead(p->ctx);
-    p->write_fn = smbc_getFunctionWrite(p->ctx);
-    p->close_fn = smbc_getFunctionClose(p->ctx);
-    errno = 0;
-    p->file = open_fn(p->ctx, url, O_RDWR, 0);
-    if (!p->file) {
-        e = errno;
-        pipe_smb_free(p);
-        return pipe_smb_map_errno(e);
-    }
     *out = &p->base;
     return NO_ERROR;
 }

@@ -16,11 +16,10 @@
 
 int agentx_init(const struct agentx_options *opts)
 {
-    unsigned ping = opts->ping_interval_s ? opts->ping_interval_s
-                                          : AGENTX_DEFAULT_PING_S;
+    unsigned ping =
+        opts->ping_interval_s ? opts->ping_interval_s : AGENTX_DEFAULT_PING_S;
 
-    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE,
-                           1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     if (opts->socket != NULL)
         netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
                               NETSNMP_DS_AGENT_X_SOCKET, opts->socket);
@@ -64,8 +63,7 @@ static void agentx_timeval_from_ms(struct timeval *tv, unsigned ms)
     tv->tv_usec = (suseconds_t)(ms % 1000) * 1000;
 }
 
-int agentx_poll(const int *fds, bool *ready, size_t nfds,
-                unsigned max_wait_ms)
+int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms)
 {
     netsnmp_large_fd_set readfds, writefds, exceptfds;
     struct timeval limit, timeout;
@@ -95,8 +93,8 @@ int agentx_poll(const int *fds, bool *ready, size_t nfds,
             numfds = fds[i] + 1;
     }
 
-    count = netsnmp_large_fd_set_select(numfds, &readfds, &writefds,
-                                        &exceptfds, &timeout);
+    count = netsnmp_large_fd_set_select(numfds, &readfds, &writefds, &exceptfds,
+                                        &timeout);
     if (count > 0) {
         for (size_t i = 0; i < nfds; i++) {
             if (fds[i] >= 0 && NETSNMP_LARGE_FD_ISSET(fds[i], &readfds)) {

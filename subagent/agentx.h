@@ -32,8 +32,7 @@ void agentx_start(void);
 /* Wait up to max_wait_ms for SNMP traffic, Net-SNMP timers or one of fds
  * to become readable; serve SNMP; set ready[i] for each readable fds[i].
  * Returns 0, or -1 on a select() failure other than EINTR (logged). */
-int agentx_poll(const int *fds, bool *ready, size_t nfds,
-                unsigned max_wait_ms);
+int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms);
 
 /* Close the master session and free Net-SNMP's state. */
 void agentx_shutdown(void);

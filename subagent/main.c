@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -80,8 +81,7 @@ static int main_setup_signals(void)
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     if (sigaction(SIGHUP, &sa, NULL) != 0 ||
-        sigaction(SIGTERM, &sa, NULL) != 0 ||
-        sigaction(SIGINT, &sa, NULL) != 0)
+        sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
         return -1;
     /* A closed AgentX socket must be an error, not death. */
     sa.sa_handler = SIG_IGN;
@@ -142,8 +142,7 @@ static int main_parse_options(int argc, char **argv, struct main_options *o)
 
     memset(o, 0, sizeof(*o));
     o->config_path = MAIN_DEFAULT_CONFIG;
-    while ((c = getopt_long(argc, argv, "fx:c:L:D:hV", longopts, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, "fx:c:L:D:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             o->foreground = true;
@@ -200,8 +199,9 @@ static void main_reload(struct main_daemon *d, const char *path)
 
     memset(&fresh, 0, sizeof(fresh));
     if (config_load(path, &fresh, err, sizeof(err)) != 0) {
-        snmp_log(LOG_ERR, "mprmon: reload failed, keeping the old "
-                          "configuration: %s\n",
+        snmp_log(LOG_ERR,
+                 "mprmon: reload failed, keeping the old "
+                 "configuration: %s\n",
                  err);
         return;
     }
@@ -248,6 +248,23 @@ static int main_loop(struct main_daemon *d, const char *config_path)
     return 0;
 }
 
+/* Workers inherit the signal mask: keep SIGHUP/SIGTERM/SIGINT for the main
+ * thread, so they never interrupt a probe's I/O and the loop sees them. */
+static struct prober *main_start_prober(struct main_daemon *d)
+{
+    sigset_t set, old;
+    struct prober *p;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    p = prober_start(d->reg, &d->cfg, d->cfg.max_concurrency);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return p;
+}
+
 static int main_run(const struct main_options *o, struct main_daemon *d)
 {
     struct agentx_options ax = {o->agentx_socket, 0};
@@ -264,7 +281,7 @@ static int main_run(const struct main_options *o, struct main_daemon *d)
     if (mib_table_register(d->reg, time(NULL)) != 0)
         goto out;
     agentx_start();
-    d->prober = prober_start(d->reg, &d->cfg, d->cfg.max_concurrency);
+    d->prober = main_start_prober(d);
     if (d->prober == NULL) {
         snmp_log(LOG_ERR, "mprmon: cannot start the prober\n");
         goto out_unregister;

@@ -9,12 +9,15 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_sysORTable.h>
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "mib_table.h"
 #include "mprapi.h"
 
+static oid mib_module_oid[] = {MPRMON_MIB_OID};
 static const oid mib_scalars_oid[] = {MPRMON_MIB_OID, 1, 1};
 static const oid mib_table_oid[] = {MPRMON_MIB_OID, 1, 2};
 static const oid mib_entry_oid[] = {MPRMON_MIB_OID, 1, 2, 1};
@@ -27,6 +30,7 @@ struct mib_state {
     size_t start_time_len;
     netsnmp_handler_registration *scalar_regs[MIB_N_SCALARS];
     netsnmp_handler_registration *table_reg;
+    bool sysor_registered;
 };
 
 /* Net-SNMP handlers get their context through reginfo->my_reg_void; one
@@ -68,11 +72,9 @@ static size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id)
 
 enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,
                                        const unsigned long *suffix,
-                                       size_t suffix_len,
-                                       struct mib_cell *cell)
+                                       size_t suffix_len, struct mib_cell *cell)
 {
-    if (suffix_len < 1 || suffix[0] < MIB_COL_FIRST ||
-        suffix[0] > MIB_COL_LAST)
+    if (suffix_len < 1 || suffix[0] < MIB_COL_FIRST || suffix[0] > MIB_COL_LAST)
         return MIB_NO_SUCH_OBJECT;
     /* The index is one Unsigned32 (1..4294967295): anything else is not an
      * instance of this table. */
@@ -86,8 +88,7 @@ enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,
 
 enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
                                       const unsigned long *suffix,
-                                      size_t suffix_len,
-                                      struct mib_cell *cell)
+                                      size_t suffix_len, struct mib_cell *cell)
 {
     unsigned long column;
     size_t row = 0;
@@ -140,8 +141,7 @@ static void mib_value_num(struct mib_value *out, u_char type, uint32_t num)
     out->str_len = 0;
 }
 
-static void mib_value_str(struct mib_value *out, const char *str,
-                          size_t maxlen)
+static void mib_value_str(struct mib_value *out, const char *str, size_t maxlen)
 {
     out->type = ASN_OCTET_STR;
     out->num = 0;
@@ -178,14 +178,14 @@ int mib_table_cell_value(const struct router_row *row, unsigned column,
         mib_value_str(out, MprmonErrorText(row->last_error), 255);
         break;
     case MIB_COL_LAST_CHANGE:
-        mib_value_num(out, ASN_TIMETICKS,
-                      mib_table_timestamp(row->last_change_ms, now_ms,
-                                          uptime_ticks_now));
+        mib_value_num(
+            out, ASN_TIMETICKS,
+            mib_table_timestamp(row->last_change_ms, now_ms, uptime_ticks_now));
         break;
     case MIB_COL_LAST_PROBE:
-        mib_value_num(out, ASN_TIMETICKS,
-                      mib_table_timestamp(row->last_probe_ms, now_ms,
-                                          uptime_ticks_now));
+        mib_value_num(
+            out, ASN_TIMETICKS,
+            mib_table_timestamp(row->last_probe_ms, now_ms, uptime_ticks_now));
         break;
     case MIB_COL_PROBE_LATENCY:
         mib_value_num(out, ASN_GAUGE, row->probe_latency_ms);
@@ -203,8 +203,7 @@ int mib_table_cell_value(const struct router_row *row, unsigned column,
         mib_value_num(out, ASN_GAUGE, row->info_valid ? row->total_ports : 0);
         break;
     case MIB_COL_PORTS_IN_USE:
-        mib_value_num(out, ASN_GAUGE,
-                      row->info_valid ? row->ports_in_use : 0);
+        mib_value_num(out, ASN_GAUGE, row->info_valid ? row->ports_in_use : 0);
         break;
     case MIB_COL_PROBES:
         mib_value_num(out, ASN_COUNTER, row->probes);
@@ -225,8 +224,7 @@ uint32_t mib_table_count_running(const struct snapshot *s)
     return n;
 }
 
-static void mib_set_value(netsnmp_variable_list *vb,
-                          const struct mib_value *v)
+static void mib_set_value(netsnmp_variable_list *vb, const struct mib_value *v)
 {
     if (v->type == ASN_OCTET_STR) {
         snmp_set_var_typed_value(vb, ASN_OCTET_STR, v->str, v->str_len);
@@ -240,15 +238,14 @@ static void mib_set_value(netsnmp_variable_list *vb,
     }
 }
 
-static int mib_table_answer(netsnmp_variable_list *vb,
-                            const struct snapshot *s,
+static int mib_table_answer(netsnmp_variable_list *vb, const struct snapshot *s,
                             const struct mib_cell *cell, uint64_t now_ms,
                             uint32_t uptime)
 {
     struct mib_value v;
 
-    if (mib_table_cell_value(&s->rows[cell->row], cell->column, now_ms,
-                             uptime, &v) != 0)
+    if (mib_table_cell_value(&s->rows[cell->row], cell->column, now_ms, uptime,
+                             &v) != 0)
         return -1;
     mib_set_value(vb, &v);
     return 0;
@@ -308,11 +305,10 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
                     reqinfo->mode == MODE_GET ? "get" : "getnext"));
         DEBUGMSGOID(("mprmon/table", name, len));
         DEBUGMSG(("mprmon/table", "\n"));
-        cmp = snmp_oid_ncompare(name, len, mib_entry_oid, entry_len,
-                                entry_len);
+        cmp = snmp_oid_ncompare(name, len, mib_entry_oid, entry_len, entry_len);
         if (cmp == 0)
-            suffix_len = mib_table_suffix(name + entry_len, len - entry_len,
-                                          suffix);
+            suffix_len =
+                mib_table_suffix(name + entry_len, len - entry_len, suffix);
 
         if (reqinfo->mode == MODE_GET) {
             enum mib_lookup res = MIB_NO_SUCH_OBJECT;
@@ -333,8 +329,7 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
          * the next subtree). */
         if (cmp > 0)
             continue;
-        if (mib_table_lookup_next(s, suffix, suffix_len, &cell) !=
-            MIB_FOUND)
+        if (mib_table_lookup_next(s, suffix, suffix_len, &cell) != MIB_FOUND)
             continue;
         {
             oid next[OID_LENGTH(mib_entry_oid) + 2];
@@ -386,8 +381,7 @@ static int mib_scalar_handler(netsnmp_mib_handler *handler,
 }
 
 static const char *const mib_scalar_names[MIB_N_SCALARS] = {
-    "mprRoutersConfigured", "mprRoutersServiceRunning",
-    "mprSubagentStartTime"};
+    "mprRoutersConfigured", "mprRoutersServiceRunning", "mprSubagentStartTime"};
 
 int mib_table_register(struct registry *reg, time_t start)
 {
@@ -408,8 +402,8 @@ int mib_table_register(struct registry *reg, time_t start)
         memcpy(scalar, mib_scalars_oid, sizeof(mib_scalars_oid));
         scalar[OID_LENGTH(mib_scalars_oid)] = i + 1;
         ri = netsnmp_create_handler_registration(
-            mib_scalar_names[i], mib_scalar_handler, scalar,
-            OID_LENGTH(scalar), HANDLER_CAN_RONLY);
+            mib_scalar_names[i], mib_scalar_handler, scalar, OID_LENGTH(scalar),
+            HANDLER_CAN_RONLY);
         if (ri == NULL)
             goto fail;
         ri->my_reg_void = st;
@@ -433,6 +427,12 @@ int mib_table_register(struct registry *reg, time_t start)
         st->table_reg = NULL;
         goto fail;
     }
+    /* Managers discover the module through the master's sysORTable; the
+     * subagent re-sends it whenever it reconnects. */
+    if (register_sysORTable(mib_module_oid, OID_LENGTH(mib_module_oid),
+                            "MPRMON-MIB: Windows RRAS servers watched by "
+                            "mprmon-subagent") == 0)
+        st->sysor_registered = true;
     return 0;
 
 fail:
@@ -452,4 +452,7 @@ void mib_table_unregister(void)
     if (st->table_reg != NULL)
         netsnmp_unregister_handler(st->table_reg);
     st->table_reg = NULL;
+    if (st->sysor_registered)
+        unregister_sysORTable(mib_module_oid, OID_LENGTH(mib_module_oid));
+    st->sysor_registered = false;
 }

@@ -88,8 +88,7 @@ enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,
  * lexicographically after it. Returns MIB_FOUND or MIB_END. */
 enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
                                       const unsigned long *suffix,
-                                      size_t suffix_len,
-                                      struct mib_cell *cell);
+                                      size_t suffix_len, struct mib_cell *cell);
 
 /*
  * The value of one cell.  TimeStamp columns are sysUpTime values, in

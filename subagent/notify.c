@@ -39,7 +39,8 @@ static void notify_bucket_refill(struct notify_bucket *b, uint64_t now_ms)
     if (now_ms > b->last_ms) {
         /* Clamp the gap first so the product cannot overflow. */
         uint64_t dt = now_ms - b->last_ms;
-        uint64_t add = (dt > NOTIFY_TOKEN ? NOTIFY_TOKEN : dt) * b->rate_per_min;
+        uint64_t add =
+            (dt > NOTIFY_TOKEN ? NOTIFY_TOKEN : dt) * b->rate_per_min;
         b->credit = b->credit + add > cap ? cap : b->credit + add;
         b->last_ms = now_ms;
     }
@@ -130,8 +131,8 @@ int notify_build_varbinds(const struct router_event *ev, void **out)
     memcpy(trap, notify_base_oid, sizeof(notify_base_oid));
     trap[OID_LENGTH(notify_base_oid)] = (oid)ev->kind;
     if (snmp_varlist_add_variable(&list, notify_trap_oid,
-                                  OID_LENGTH(notify_trap_oid),
-                                  ASN_OBJECT_ID, trap, sizeof(trap)) == NULL)
+                                  OID_LENGTH(notify_trap_oid), ASN_OBJECT_ID,
+                                  trap, sizeof(trap)) == NULL)
         goto fail;
     for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
         struct mib_value v;
@@ -170,8 +171,8 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
         snmp_log(LOG_WARNING,
                  "mprmon: rate limit: suppressed %s for router %u (%s), "
                  "%llu suppressed so far\n",
-                 notify_kind_name(ev->kind), (unsigned)ev->row.id,
-                 ev->row.name, (unsigned long long)n->stats.suppressed);
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id, ev->row.name,
+                 (unsigned long long)n->stats.suppressed);
         return;
     }
     if (notify_build_varbinds(ev, &list) != 0) {

@@ -27,8 +27,7 @@ static void check_field(const char *s, const uint8_t *data, size_t size)
         return;
     n = strlen(s);
     /* A value is a piece of one line of the input. */
-    if (n > size || memchr(s, '\n', n) ||
-        (n && !memmem(data, size, s, n)))
+    if (n > size || memchr(s, '\n', n) || (n && !memmem(data, size, s, n)))
         abort();
 }
 
@@ -63,8 +62,7 @@ static void fuzz_auth_text(const uint8_t *data, size_t size)
     if (c.user || c.password || c.domain)
         abort();
     if (rc == ERROR_INVALID_DATA && !starts_with(err, "line ") &&
-        strcmp(err, "no username line") != 0 &&
-        !starts_with(err, "username: "))
+        strcmp(err, "no username line") != 0 && !starts_with(err, "username: "))
         abort();
 }
 

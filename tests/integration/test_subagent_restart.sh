@@ -74,6 +74,8 @@ echo "after:  probes(r1)=$probes2 attempts(r1)=$att2 failures(closed)=$fail2b"
     fail "r1 connect attempts went from $att1 to $att2"
 expect_state=$(snmp_value "$MPR_ENTRY.5.1")
 [ "$expect_state" = 1 ] || fail "r1 state after restart: $expect_state"
+snmp_tool snmpwalk -On .1.3.6.1.2.1.1.9.1.2 | grep -q "= OID: $MPRMON_OID\$" ||
+    fail "MPRMON-MIB is not in the new master's sysORTable"
 n=$(grep -c "AgentX subagent connected" "$SUBAGENT_LOG")
 [ "$n" -ge 2 ] || fail "the subagent log shows $n AgentX connects, expected 2"
 

@@ -105,6 +105,10 @@ if [ -z "$lp" ] || [ -z "$up" ] || [ "$lp" -le 0 ] || [ "$lp" -gt "$up" ]; then
     fail "mprRouterLastProbe.1 = '$lp' not in (0, sysUpTime=$up]"
 fi
 
+# The master lists the module in sysORTable (sysORID column).
+snmp_tool snmpwalk -On .1.3.6.1.2.1.1.9.1.2 | grep -q "= OID: $MPRMON_OID\$" ||
+    fail "MPRMON-MIB is not in the master's sysORTable"
+
 # Missing instances and objects.
 expect "$MPR_ENTRY.2.3" 'No Such Instance.*'
 expect "$MPR_ENTRY.2.4000000001" 'No Such Instance.*'

@@ -454,6 +454,12 @@ START_TEST(error_strings_are_windows_text)
     ck_assert_str_eq(utf8, "The interface is unknown.");
     MprAdminBufferFree(utf8);
     MprAdminBufferFree(text);
+    /* A code the library does not know still gets a text, with its number. */
+    ck_assert_uint_eq(MprAdminGetErrorString(424242, &text), NO_ERROR);
+    utf8 = MprmonWideToUtf8(text);
+    ck_assert_ptr_nonnull(strstr(utf8, "424242"));
+    MprAdminBufferFree(utf8);
+    MprAdminBufferFree(text);
     ck_assert_uint_eq(MprAdminGetErrorString(NO_ERROR, NULL),
                       ERROR_INVALID_PARAMETER);
     ck_assert_str_eq(MprmonErrorName(RPC_S_SERVER_UNAVAILABLE),

@@ -104,9 +104,9 @@ START_TEST(test_parse_password_with_equals_and_hash)
     struct mpr_creds c = {0};
     char err[128];
 
-    ck_assert_uint_eq(parse("username=u\npassword = a=b#c;d\n", &c, err,
-                            sizeof(err)),
-                      NO_ERROR);
+    ck_assert_uint_eq(
+        parse("username=u\npassword = a=b#c;d\n", &c, err, sizeof(err)),
+        NO_ERROR);
     ck_assert_str_eq(c.password, "a=b#c;d");
     ck_assert_ptr_null(c.domain);
     creds_clear(&c);
@@ -118,13 +118,11 @@ START_TEST(test_parse_empty_password)
     struct mpr_creds c = {0};
     char err[128];
 
-    ck_assert_uint_eq(parse("username = u\npassword =\n", &c, err,
-                            sizeof(err)),
+    ck_assert_uint_eq(parse("username = u\npassword =\n", &c, err, sizeof(err)),
                       NO_ERROR);
     ck_assert_str_eq(c.password, "");
     creds_clear(&c);
-    ck_assert_uint_eq(parse("username = u\n", &c, err, sizeof(err)),
-                      NO_ERROR);
+    ck_assert_uint_eq(parse("username = u\n", &c, err, sizeof(err)), NO_ERROR);
     ck_assert_ptr_null(c.password);
     creds_clear(&c);
 }
@@ -135,9 +133,9 @@ START_TEST(test_parse_splits_user)
     struct mpr_creds c = {0};
     char err[128];
 
-    ck_assert_uint_eq(parse("username = CORP\\carol\npassword = x\n", &c,
-                            err, sizeof(err)),
-                      NO_ERROR);
+    ck_assert_uint_eq(
+        parse("username = CORP\\carol\npassword = x\n", &c, err, sizeof(err)),
+        NO_ERROR);
     ck_assert_str_eq(c.user, "carol");
     ck_assert_str_eq(c.domain, "CORP");
     creds_clear(&c);
@@ -183,8 +181,7 @@ START_TEST(test_parse_bad)
     struct mpr_creds c = {0};
     char err[128];
 
-    ck_assert_uint_eq(parse(b->text, &c, err, sizeof(err)),
-                      ERROR_INVALID_DATA);
+    ck_assert_uint_eq(parse(b->text, &c, err, sizeof(err)), ERROR_INVALID_DATA);
     ck_assert_msg(strncmp(err, b->msg, strlen(b->msg)) == 0,
                   "case %d: got '%s', want '%s...'", _i, err, b->msg);
     ck_assert_ptr_null(strstr(err, SECRET));
@@ -200,9 +197,9 @@ START_TEST(test_parse_nul_byte)
     struct mpr_creds c = {0};
     char err[128];
 
-    ck_assert_uint_eq(creds_parse_auth_text(text, sizeof(text) - 1, &c, err,
-                                            sizeof(err)),
-                      ERROR_INVALID_DATA);
+    ck_assert_uint_eq(
+        creds_parse_auth_text(text, sizeof(text) - 1, &c, err, sizeof(err)),
+        ERROR_INVALID_DATA);
     ck_assert_str_eq(err, "line 2: NUL byte");
 }
 END_TEST
@@ -252,8 +249,8 @@ START_TEST(test_load_ok)
 }
 END_TEST
 
-static const mode_t unsafe_modes[] = {0640, 0644, 0604, 0620, 0602, 0660,
-                                      0666, 0440};
+static const mode_t unsafe_modes[] = {0640, 0644, 0604, 0620,
+                                      0602, 0660, 0666, 0440};
 
 /* Refused by permission bits even for root, for whom access() would say
  * yes: so this test means the same whoever runs it. */
@@ -294,8 +291,7 @@ START_TEST(test_load_malformed_names_path_and_line)
 {
     struct mpr_creds c = {0};
     char err[512], want[600];
-    const char *path =
-        write_file("bad", "username = u\n" SECRET "\n", 0600);
+    const char *path = write_file("bad", "username = u\n" SECRET "\n", 0600);
 
     ck_assert_uint_eq(creds_load_file(path, &c, err, sizeof(err)),
                       ERROR_INVALID_DATA);
@@ -328,8 +324,8 @@ START_TEST(test_load_symlink_checks_target)
     char err[512], link[512], target[512];
 
     /* Links are followed; the target's mode is what counts. */
-    snprintf(target, sizeof(target), "%s", write_file("t", "username = u\n",
-                                                      0600));
+    snprintf(target, sizeof(target), "%s",
+             write_file("t", "username = u\n", 0600));
     snprintf(link, sizeof(link), "%s/link", tmpdir);
     ck_assert_int_eq(symlink(target, link), 0);
     ck_assert_uint_eq(creds_load_file(link, &c, err, sizeof(err)), NO_ERROR);

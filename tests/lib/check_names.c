@@ -61,12 +61,12 @@ END_TEST
 
 /* Lone or reversed surrogates are not UTF-16 text. */
 static const WCHAR bad_utf16[][4] = {
-    {0xD800, 0},             /* high at the end */
-    {0xD800, 0x41, 0},       /* high then a letter */
-    {0xDC00, 0},             /* lone low */
-    {0xDC00, 0xD800, 0},     /* reversed pair */
-    {0x41, 0xDFFF, 0},       /* low after a letter */
-    {0xDBFF, 0xDBFF, 0},     /* two highs */
+    {0xD800, 0},         /* high at the end */
+    {0xD800, 0x41, 0},   /* high then a letter */
+    {0xDC00, 0},         /* lone low */
+    {0xDC00, 0xD800, 0}, /* reversed pair */
+    {0x41, 0xDFFF, 0},   /* low after a letter */
+    {0xDBFF, 0xDBFF, 0}, /* two highs */
 };
 
 START_TEST(test_utf16_bad)
@@ -76,19 +76,20 @@ START_TEST(test_utf16_bad)
 END_TEST
 
 static const char *const bad_utf8[] = {
-    "\x80",                 /* lone continuation */
-    "\xC0\xAF",             /* overlong '/' */
-    "\xC1\xBF",             /* overlong */
-    "\xE0\x80\xAF",         /* overlong 3-byte */
-    "\xF0\x80\x80\xAF",     /* overlong 4-byte */
-    "\xED\xA0\x80",         /* encoded high surrogate */
-    "\xED\xBF\xBF",         /* encoded low surrogate */
-    "\xF4\x90\x80\x80",     /* > U+10FFFF */
-    "\xF5\x80\x80\x80",     /* invalid lead */
-    "\xFF",                 /* invalid byte */
-    "\xC3",                 /* truncated 2-byte */
-    "\xE2\x82",             /* truncated 3-byte */
-    "a\xE2\x82" "b",        /* bad continuation mid-string */
+    "\x80",             /* lone continuation */
+    "\xC0\xAF",         /* overlong '/' */
+    "\xC1\xBF",         /* overlong */
+    "\xE0\x80\xAF",     /* overlong 3-byte */
+    "\xF0\x80\x80\xAF", /* overlong 4-byte */
+    "\xED\xA0\x80",     /* encoded high surrogate */
+    "\xED\xBF\xBF",     /* encoded low surrogate */
+    "\xF4\x90\x80\x80", /* > U+10FFFF */
+    "\xF5\x80\x80\x80", /* invalid lead */
+    "\xFF",             /* invalid byte */
+    "\xC3",             /* truncated 2-byte */
+    "\xE2\x82",         /* truncated 3-byte */
+    "a\xE2\x82"
+    "b", /* bad continuation mid-string */
 };
 
 START_TEST(test_utf8_bad)
@@ -200,21 +201,21 @@ START_TEST(test_server_names)
 END_TEST
 
 static const WCHAR bad_name_units[][6] = {
-    {'a', 0xD800, 0},         /* lone high surrogate */
-    {0xDC00, 'a', 0},         /* lone low surrogate */
-    {'a', 0x7F, 'b', 0},      /* DEL */
-    {'a', 0x01, 0},           /* control */
-    {'a', 0x2028, 0},         /* line separator */
-    {'\\', '\\', 0xFF0F, 0},  /* fullwidth solidus */
+    {'a', 0xD800, 0},        /* lone high surrogate */
+    {0xDC00, 'a', 0},        /* lone low surrogate */
+    {'a', 0x7F, 'b', 0},     /* DEL */
+    {'a', 0x01, 0},          /* control */
+    {'a', 0x2028, 0},        /* line separator */
+    {'\\', '\\', 0xFF0F, 0}, /* fullwidth solidus */
 };
 
 START_TEST(test_server_names_bad_units)
 {
     char host[MPR_HOST_MAX + 3];
 
-    ck_assert_uint_eq(names_server_to_host(bad_name_units[_i], host,
-                                           sizeof(host)),
-                      ERROR_INVALID_PARAMETER);
+    ck_assert_uint_eq(
+        names_server_to_host(bad_name_units[_i], host, sizeof(host)),
+        ERROR_INVALID_PARAMETER);
 }
 END_TEST
 
@@ -275,11 +276,9 @@ START_TEST(test_server_name_small_buffers)
     /* "[::1]" needs 6 bytes with its NUL. */
     ck_assert_uint_eq(names_server_to_host(w, small, 5),
                       ERROR_INSUFFICIENT_BUFFER);
-    ck_assert_uint_eq(names_server_to_host(w, small, sizeof(small)),
-                      NO_ERROR);
+    ck_assert_uint_eq(names_server_to_host(w, small, sizeof(small)), NO_ERROR);
     ck_assert_str_eq(small, "[::1]");
-    ck_assert_uint_eq(names_server_key(w, small, 3),
-                      ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(names_server_key(w, small, 3), ERROR_INSUFFICIENT_BUFFER);
     free(w);
 }
 END_TEST

@@ -70,11 +70,13 @@ static void build_bind(uint8_t pdu[72], const uint8_t iface_uuid[16],
                        uint16_t ver)
 {
     static const uint8_t head[28] = {
-        5, 0, 11, 0x03, 0x10, 0, 0, 0, /* v5.0 bind, first|last, LE */
-        72, 0, 0, 0, 1, 0, 0, 0,       /* frag_length, auth_length, call_id */
-        0xb8, 0x10, 0xb8, 0x10,        /* max xmit / recv frag 4280 */
-        0, 0, 0, 0,                    /* assoc_group_id */
-        1, 0, 0, 0,                    /* one context element */
+        5,    0,    11,   0x03,
+        0x10, 0,    0,    0, /* v5.0 bind, first|last, LE */
+        72,   0,    0,    0,
+        1,    0,    0,    0,    /* frag_length, auth_length, call_id */
+        0xb8, 0x10, 0xb8, 0x10, /* max xmit / recv frag 4280 */
+        0,    0,    0,    0,    /* assoc_group_id */
+        1,    0,    0,    0,    /* one context element */
     };
     static const uint8_t ndr[20] = {0x04, 0x5d, 0x88, 0x8a, 0xeb, 0x1c, 0xc9,
                                     0x11, 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10,
@@ -217,9 +219,9 @@ START_TEST(test_wrong_password)
     struct mpr_pipe *p = NULL;
 
     load_creds(&c);
-    ck_assert_uint_eq(creds_from_strings(c.user, "not-the-password", c.domain,
-                                         &bad),
-                      NO_ERROR);
+    ck_assert_uint_eq(
+        creds_from_strings(c.user, "not-the-password", c.domain, &bad),
+        NO_ERROR);
     /* Must not fall back to an anonymous session (which smbd allows on
      * IPC$ and which would open srvsvc). */
     ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", &bad,
@@ -228,6 +230,47 @@ START_TEST(test_wrong_password)
     ck_assert_ptr_null(p);
     creds_clear(&bad);
     creds_clear(&c);
+}
+END_TEST
+
+/* No domain given: the workgroup libsmbclient proposes is used, which a
+ * standalone server accepts for its own accounts. */
+START_TEST(test_user_without_domain)
+{
+    struct mpr_creds c = {0}, nodom = {0};
+    struct mpr_pipe *p = NULL;
+
+    load_creds(&c);
+    ck_assert_uint_eq(creds_from_strings(c.user, c.password, NULL, &nodom),
+                      NO_ERROR);
+    ck_assert_ptr_null(nodom.domain);
+    ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", &nodom,
+                                MPRMON_ENCRYPTION_DEFAULT, &p),
+                      NO_ERROR);
+    ck_assert_uint_eq(bind_exchange(p, srvsvc_uuid, 3), 0);
+    pipe_close(p);
+    creds_clear(&nodom);
+    creds_clear(&c);
+}
+END_TEST
+
+/* No credentials is an explicit anonymous logon, which smbd's default
+ * ("restrict anonymous = 0") admits to srvsvc; both spellings work. */
+START_TEST(test_anonymous)
+{
+    struct mpr_creds none = {0};
+    struct mpr_pipe *p = NULL;
+
+    ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", NULL,
+                                MPRMON_ENCRYPTION_OFF, &p),
+                      NO_ERROR);
+    ck_assert_uint_eq(bind_exchange(p, srvsvc_uuid, 3), 0);
+    pipe_close(p);
+    p = NULL;
+    ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", &none,
+                                MPRMON_ENCRYPTION_OFF, &p),
+                      NO_ERROR);
+    pipe_close(p);
 }
 END_TEST
 
@@ -559,6 +602,8 @@ static Suite *pipe_suite(void)
     tcase_add_test(tc, test_ipv6_literal);
     tcase_add_test(tc, test_encryption_required);
     tcase_add_test(tc, test_wrong_password);
+    tcase_add_test(tc, test_user_without_domain);
+    tcase_add_test(tc, test_anonymous);
     tcase_add_test(tc, test_unknown_user);
     tcase_add_test(tc, test_no_router_pipe);
     tcase_add_test(tc, test_closed_port);

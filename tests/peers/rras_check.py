@@ -12,10 +12,14 @@
 #   rras_check.py svc    PORT AUTHFILE [SERVICE]  SCMR open + query status
 #   rras_check.py wrongbind PORT AUTHFILE         bind DIMSVC on svcctl
 #   rras_check.py shortread PORT AUTHFILE         read a bind_ack 16 bytes first
+#   rras_check.py overread PORT AUTHFILE          libsmbclient reads more than
+#                                                 the bind_ack holds, times out
 #   rras_check.py hang   PORT AUTHFILE            open ROUTER, bind, then
 #                                                 sleep until killed
-#   rras_check.py smbc   PORT AUTHFILE LEVEL      RMprAdminServerGetInfo
-#                                                 through libsmbclient
+#   rras_check.py smbc   PORT AUTHFILE LEVEL [N]  RMprAdminServerGetInfo
+#                                                 through libsmbclient, N times
+#                                                 on one context (one answer
+#                                                 line if all agree)
 #
 # impacket is the client for all but "smbc", which goes through Samba's
 # libsmbclient (the stack libmprapi uses) with ctypes, reading the reply the
@@ -247,27 +251,39 @@ def _bind_body():
     return struct.pack('<HHIBBH', 4280, 4280, 0, 1, 0, 0) + ctx
 
 
-def cmd_smbc(port, auth, level):
+_AUTH_FN_T = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_char_p,
+                              ctypes.c_void_p, ctypes.c_int,
+                              ctypes.c_void_p, ctypes.c_int,
+                              ctypes.c_void_p, ctypes.c_int)
+_keep = []  # ctypes callbacks must outlive the contexts that call them
+
+
+def _smbc_lib():
     path = ctypes.util.find_library('smbclient')
     if not path:
         fail('no_libsmbclient')
     lib = ctypes.CDLL(path, use_errno=True)
-    lib.smbc_new_context.restype = ctypes.c_void_p
-    lib.smbc_init_context.restype = ctypes.c_void_p
-    lib.smbc_init_context.argtypes = [ctypes.c_void_p]
-    lib.smbc_set_context.argtypes = [ctypes.c_void_p]
-    lib.smbc_set_context.restype = ctypes.c_void_p
-    lib.smbc_setOptionNoAutoAnonymousLogin.argtypes = [ctypes.c_void_p,
-                                                      ctypes.c_int]
-    lib.smbc_setTimeout.argtypes = [ctypes.c_void_p, ctypes.c_int]
-    lib.smbc_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
-    lib.smbc_write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+    vp, ci, sz = ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t
+    lib.smbc_new_context.restype = vp
+    lib.smbc_init_context.restype = vp
+    lib.smbc_init_context.argtypes = [vp]
+    lib.smbc_set_context.argtypes = [vp]
+    lib.smbc_set_context.restype = vp
+    lib.smbc_setOptionNoAutoAnonymousLogin.argtypes = [vp, ci]
+    lib.smbc_setTimeout.argtypes = [vp, ci]
+    lib.smbc_setFunctionAuthData.argtypes = [vp, _AUTH_FN_T]
+    lib.smbc_open.argtypes = [ctypes.c_char_p, ci, ci]
+    lib.smbc_write.argtypes = [ci, vp, sz]
     lib.smbc_write.restype = ctypes.c_ssize_t
-    lib.smbc_read.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+    lib.smbc_read.argtypes = [ci, vp, sz]
     lib.smbc_read.restype = ctypes.c_ssize_t
-    lib.smbc_close.argtypes = [ctypes.c_int]
-    lib.smbc_free_context.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.smbc_close.argtypes = [ci]
+    lib.smbc_free_context.argtypes = [vp, ci]
+    return lib
 
+
+def _smbc_context(lib, auth, timeout_ms):
+    """A libsmbclient context, made the current one for smbc_open etc."""
     user, password = read_auth(auth)
 
     # Credentials go through the auth callback: set_credentials_with_fallback
@@ -282,78 +298,98 @@ def cmd_smbc(port, auth, level):
         fill(un, unlen, user)
         fill(pw, pwlen, password)
 
-    auth_fn_t = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_char_p,
-                                 ctypes.c_void_p, ctypes.c_int,
-                                 ctypes.c_void_p, ctypes.c_int,
-                                 ctypes.c_void_p, ctypes.c_int)
-    auth_fn = auth_fn_t(on_auth)
-    lib.smbc_setFunctionAuthData.argtypes = [ctypes.c_void_p, auth_fn_t]
+    auth_fn = _AUTH_FN_T(on_auth)
+    _keep.append(auth_fn)
     ctx = lib.smbc_new_context()
     lib.smbc_setOptionNoAutoAnonymousLogin(ctx, 1)
-    lib.smbc_setTimeout(ctx, 10000)
+    lib.smbc_setTimeout(ctx, timeout_ms)
     lib.smbc_setFunctionAuthData(ctx, auth_fn)
     if not lib.smbc_init_context(ctx):
         fail('smbc_init_context:errno=%d' % ctypes.get_errno())
     lib.smbc_set_context(ctx)
+    return ctx
+
+
+def cmd_overread(port, auth):
+    # Ask for more than the reply holds: libsmbclient keeps reading until its
+    # timeout (FACTS.md), then gives up; the peer must let the pipe go.
+    lib = _smbc_lib()
+    _smbc_context(lib, auth, 2000)
     url = ('smb://127.0.0.1:%d/IPC$/ROUTER' % port).encode()
     fd = lib.smbc_open(url, os.O_RDWR, 0)
     if fd < 0:
         fail('smbc_open:errno=%d' % ctypes.get_errno())
+    pdu = _pdu(11, 1, _bind_body())
+    if lib.smbc_write(fd, pdu, len(pdu)) != len(pdu):
+        fail('smbc_write:errno=%d' % ctypes.get_errno())
+    buf = ctypes.create_string_buffer(4280)
+    n = lib.smbc_read(fd, buf, len(buf))
+    print('read=%d errno=%d' % (n, ctypes.get_errno() if n < 0 else 0))
 
-    def xchg(pdu):
+
+def cmd_smbc(port, auth, level, repeat=1):
+    lib = _smbc_lib()
+    ctx = _smbc_context(lib, auth, 10000)
+    url = ('smb://127.0.0.1:%d/IPC$/ROUTER' % port).encode()
+    answers = set()
+    # Several rounds on one context: libsmbclient keeps the SMB session, so
+    # later rounds open the pipe again on the same connection, as a prober
+    # that polls a router does.
+    for _ in range(repeat):
+        answers.add(_smbc_round(lib, url, level))
+    lib.smbc_free_context(ctx, 1)
+    if len(answers) != 1:
+        fail('answers_differ:%r' % sorted(answers))
+    print(answers.pop())
+
+
+def _smbc_read_pdu(lib, fd):
+    hdr = ctypes.create_string_buffer(16)
+    if lib.smbc_read(fd, hdr, 16) != 16:
+        fail('smbc_read_header:errno=%d' % ctypes.get_errno())
+    frag_len = struct.unpack_from('<H', hdr.raw, 8)[0]
+    if frag_len < 24:
+        fail('bad_frag_length:%d' % frag_len)
+    rest = ctypes.create_string_buffer(frag_len - 16)
+    got = lib.smbc_read(fd, rest, frag_len - 16)
+    if got != frag_len - 16:
+        fail('smbc_read_body:%d:errno=%d' % (got, ctypes.get_errno()))
+    return hdr.raw + rest.raw
+
+
+def _smbc_round(lib, url, level):
+    fd = lib.smbc_open(url, os.O_RDWR, 0)
+    if fd < 0:
+        fail('smbc_open:errno=%d' % ctypes.get_errno())
+
+    def send(pdu):
         if lib.smbc_write(fd, pdu, len(pdu)) != len(pdu):
             fail('smbc_write:errno=%d' % ctypes.get_errno())
-        hdr = ctypes.create_string_buffer(16)
-        if lib.smbc_read(fd, hdr, 16) != 16:
-            fail('smbc_read_header:errno=%d' % ctypes.get_errno())
-        frag_len = struct.unpack_from('<H', hdr.raw, 8)[0]
-        if frag_len < 16:
-            fail('bad_frag_length:%d' % frag_len)
-        rest = ctypes.create_string_buffer(frag_len - 16)
-        got = lib.smbc_read(fd, rest, frag_len - 16)
-        if got != frag_len - 16:
-            fail('smbc_read_body:%d:errno=%d' % (got, ctypes.get_errno()))
-        return hdr.raw + rest.raw
 
-    ack = xchg(_pdu(11, 1, _bind_body()))
+    send(_pdu(11, 1, _bind_body()))
+    ack = _smbc_read_pdu(lib, fd)
     if ack[2] != 12:
         fail('bind_ptype:%d' % ack[2])
-    # bind_ack: results follow the padded secondary address.
+    # bind_ack: the result list follows the secondary address, 4-aligned.
     sec_len = struct.unpack_from('<H', ack, 24)[0]
     off = 26 + sec_len
     off += -off % 4
-    if ack[off] != 1 or struct.unpack_from('<H', ack, off + 4)[0] != 0:
+    if off + 8 > len(ack) or ack[off] != 1 or \
+            struct.unpack_from('<H', ack, off + 4)[0] != 0:
         fail('bind_rejected')
-    def read_pdu():
-        hdr = ctypes.create_string_buffer(16)
-        if lib.smbc_read(fd, hdr, 16) != 16:
-            fail('smbc_read_header:errno=%d' % ctypes.get_errno())
-        frag_len = struct.unpack_from('<H', hdr.raw, 8)[0]
-        if frag_len < 24:
-            fail('bad_frag_length:%d' % frag_len)
-        rest = ctypes.create_string_buffer(frag_len - 16)
-        if lib.smbc_read(fd, rest, frag_len - 16) != frag_len - 16:
-            fail('smbc_read_body:errno=%d' % ctypes.get_errno())
-        return hdr.raw + rest.raw
-
-    req = _pdu(0, 2, struct.pack('<IHH', 4, 0, 0) + struct.pack('<I', level))
-    if lib.smbc_write(fd, req, len(req)) != len(req):
-        fail('smbc_write:errno=%d' % ctypes.get_errno())
+    send(_pdu(0, 2, struct.pack('<IHH', 4, 0, 0) + struct.pack('<I', level)))
     stub = b''
-    frags = 0
-    while True:
-        pdu = read_pdu()
-        frags += 1
+    for _ in range(1000):
+        pdu = _smbc_read_pdu(lib, fd)
         if pdu[2] != 2:
             fail('response_ptype:%d' % pdu[2])
         stub += pdu[24:]
         if pdu[3] & 0x02:  # PFC_LAST_FRAG
             break
-        if frags > 1000:
-            fail('too_many_fragments')
+    else:
+        fail('too_many_fragments')
     lib.smbc_close(fd)
-    lib.smbc_free_context(ctx, 1)
-    print(decode_get_info(level, stub))
+    return decode_get_info(level, stub)
 
 
 def main(argv):
@@ -381,8 +417,10 @@ def main(argv):
         cmd_hang(port, auth)
     elif cmd == 'shortread':
         cmd_shortread(port, auth)
+    elif cmd == 'overread':
+        cmd_overread(port, auth)
     elif cmd == 'smbc' and rest:
-        cmd_smbc(port, auth, int(rest[0]))
+        cmd_smbc(port, auth, int(rest[0]), int(rest[1]) if len(rest) > 1 else 1)
     else:
         sys.stderr.write('rras_check.py: bad command line\n')
         return 2

@@ -179,10 +179,6 @@ def main(argv):
     opts = parse_args(argv)
     setup_logging(opts)
 
-    # impacket opens IPC$ "files" relative to the cwd: make it empty.
-    jail = tempfile.mkdtemp(prefix='rras_peer.')
-    os.chdir(jail)
-
     pipes = []
     if not opts.no_router:
         info = rras_dimsvc.RouterInfo(opts)
@@ -202,17 +198,16 @@ def main(argv):
         LOG.error('cannot listen on 127.0.0.1:%d: %s', opts.port, e)
         return 1
     opts.password = None
+    # impacket opens IPC$ "files" relative to the cwd: make it empty.
+    jail = tempfile.mkdtemp(prefix='rras_peer.')
+    os.chdir(jail)
     for name, rpc in pipes:
-        # Names are case-sensitive in impacket; clients open these spellings.
         smb.registerNamedPipe(name, ('127.0.0.1', rpc.port))
         rpc.start()
         LOG.info('pipe %s -> DCE/RPC on 127.0.0.1:%d', name, rpc.port)
 
-    stopping = threading.Event()
-
     def on_signal(signum, _frame):
         LOG.info('signal %d: stopping', signum)
-        stopping.set()
         # shutdown() waits for serve_forever, so it must not run on the
         # thread that is inside serve_forever (this one).
         threading.Thread(target=smb.shutdown, daemon=True).start()

@@ -3,13 +3,14 @@
 #
 # Changes to impacket.smbserver.SMBSERVER, by subclassing only:
 #  - When a client connection ends (logoff, TCP reset, killed process),
-#    impacket forgets the connection but leaves the TCP sockets behind the
-#    pipes it had open, so our DCE/RPC handler threads would wait on them
-#    forever.  removeConnection() now closes them.
+#    impacket drops its record of the connection but never closes the TCP
+#    sockets behind the pipes it had open; only the garbage collector does,
+#    eventually.  removeConnection() closes them at once, so the DCE/RPC
+#    thread behind each pipe sees EOF and ends.
 #  - Handler threads are daemons so SIGTERM ends the process at once even if
 #    a client is stuck mid-call.
 #  - impacket logs each successful logon's NTLMv2 response in John-the-Ripper
-#    format; that is password-equivalent material, so it is dropped.
+#    format; that can be cracked offline, so it is dropped.
 #  - The NTLM server challenge is random per process, not impacket's constant.
 #  - Pipe names match case-insensitively, as on Windows.
 #  - One SMB2 READ (or FSCTL_PIPE_TRANSCEIVE) on a pipe returns at most one
@@ -31,8 +32,10 @@ import configparser
 import logging
 import os
 import re
+import select
 import socket
 import struct
+import threading
 
 from impacket import smb3structs as smb2
 from impacket import smbserver
@@ -72,12 +75,24 @@ class _PipeNames(dict):
         super().__delitem__(key.lower())
 
 
+# The client socket of the SMB connection this thread serves (one thread per
+# connection in impacket), for pipe reads that must notice the client leave.
+_conn_local = threading.local()
+
+
+class _PeerHandler(smbserver.SMBSERVERHandler):
+    def setup(self):
+        _conn_local.client = self.request
+        return super().setup()
+
+
 class PeerSMBServer(smbserver.SMBSERVER):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, address, config_parser):
+        super().__init__(address, handler_class=_PeerHandler,
+                         config_parser=config_parser)
         self._pipes = _PipeNames()
 
     def getRegisteredNamedPipes(self):
@@ -107,9 +122,36 @@ class PeerSMBServer(smbserver.SMBSERVER):
         return super().removeConnection(name)
 
 
+def _client_gone():
+    client = getattr(_conn_local, 'client', None)
+    if client is None:
+        return False
+    try:
+        # Not recv(MSG_DONTWAIT) alone: impacket gives the socket a timeout,
+        # and Python then waits for data up to that timeout first.
+        readable, _, _ = select.select([client], [], [], 0)
+        if not readable:
+            return False
+        return client.recv(1, socket.MSG_PEEK) == b''
+    except (OSError, ValueError):
+        return True
+
+
 def _recv_exact(sock, n):
+    """n bytes from the DCE/RPC server, or None if it or the client left.
+
+    A pipe read blocks until the server writes, as on Windows; but a client
+    that gave up (libsmbclient times out a read that asks for more than the
+    reply holds) must not leave this thread, and the DCE/RPC thread behind
+    the pipe, waiting forever."""
     buf = b''
     while len(buf) < n:
+        ready, _, _ = select.select([sock], [], [], 0.5)
+        if not ready:
+            if _client_gone():
+                LOG.info('pipe read abandoned: the client went away')
+                return None
+            continue
         chunk = sock.recv(n - len(buf))
         if not chunk:
             return None

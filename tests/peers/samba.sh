@@ -55,6 +55,37 @@ EOF
         mv -f "$_ss_dir/.RemoteAccess.$$" "$_ss_dir/RemoteAccess"
 }
 
+# _samba_listening PID PORT: does process PID itself listen on
+# 127.0.0.1:PORT?  Checked through /proc (the socket's inode among PID's
+# descriptors), so another program that grabbed the port in the meantime is
+# not taken for smbd (which then keeps running without that listener).
+_samba_listening() {
+    "$PYTHON3_SYSTEM" - "$1" "$2" <<'PYEOF'
+import os, sys
+pid, port = sys.argv[1], int(sys.argv[2])
+inodes = set()
+want = "0100007F:%04X" % port  # 127.0.0.1, as the kernel prints it
+with open("/proc/net/tcp") as f:
+    next(f)
+    for line in f:
+        fields = line.split()
+        if fields[3] == "0A" and fields[1] == want:  # 0A: LISTEN
+            inodes.add(fields[9])
+try:
+    fds = os.listdir("/proc/%s/fd" % pid)
+except OSError:
+    sys.exit(1)
+for fd in fds:
+    try:
+        link = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+    except OSError:
+        continue
+    if link.startswith("socket:[") and link[8:-1] in inodes:
+        sys.exit(0)
+sys.exit(1)
+PYEOF
+}
+
 samba_start() {
     if ! command -v smbd >/dev/null 2>&1 || ! command -v smbpasswd >/dev/null 2>&1; then
         echo "samba_start: smbd/smbpasswd not installed" >&2
@@ -152,22 +183,25 @@ EOF
     # Poll quickly (smbd is up in well under a second) and stop early if it
     # died, so a broken config fails fast with its log.
     _ss_i=0
-    while [ "$_ss_i" -lt 100 ]; do
+    while [ "$_ss_i" -lt 60 ]; do
         if ! kill -0 "$SAMBA_PID" 2>/dev/null; then
             cat "$_sd/smbd.out" >&2
             _samba_fail "smbd exited during start-up"
             return 1
         fi
-        if "$PYTHON3_SYSTEM" -c 'import socket,sys
-s = socket.socket(); s.settimeout(0.2)
-sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "$SAMBA_PORT"; then
+        # smbd keeps running when one of its sockets cannot be opened.
+        if grep -q "open_socket_in failed" "$SAMBA_LOG" 2>/dev/null; then
+            _samba_fail "smbd could not listen on 127.0.0.1:$SAMBA_PORT"
+            return 1
+        fi
+        if _samba_listening "$SAMBA_PID" "$SAMBA_PORT"; then
             export SAMBA_PORT SAMBA_USER SAMBA_PASSWORD SAMBA_AUTHFILE SAMBA_CONF SAMBA_LOG SAMBA_PID SAMBA_IPV6
             return 0
         fi
         sleep 0.05
         _ss_i=$((_ss_i + 1))
     done
-    _samba_fail "smbd did not listen on 127.0.0.1:$SAMBA_PORT within 5 s"
+    _samba_fail "smbd did not listen on 127.0.0.1:$SAMBA_PORT in time"
 }
 
 # samba_stop: stop smbd and the RPC helpers it started.  smbd runs in its own

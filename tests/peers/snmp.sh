@@ -33,6 +33,17 @@ if [ -f "$top_srcdir/../shared/mibs/SNMPv2-SMI.txt" ]; then
 fi
 export SNMP_COMMUNITY SNMP_RW_COMMUNITY SNMP_MIB_ARGS
 
+# Under valgrind the subagent answers many times slower: give the master
+# (agentxTimeout, default 1 s, after which it drops the whole session) and
+# the tools more patience.
+if [ "${MPRMON_VALGRIND:-0}" = 1 ]; then
+    SNMP_AGENTX_TIMEOUT=10
+    SNMP_TOOL_TIMEOUT=15
+else
+    SNMP_AGENTX_TIMEOUT=2
+    SNMP_TOOL_TIMEOUT=5
+fi
+
 # Every Net-SNMP program started from here (tools, daemons, the subagent)
 # sees only our config dir and persistent dir.
 _snmp_env() {
@@ -73,7 +84,8 @@ snmp_tool() {
     _st_cmd=$1
     shift
     # shellcheck disable=SC2086 # SNMP_MIB_ARGS is a list of options
-    "$_st_cmd" -v2c -c "$SNMP_COMMUNITY" -t 3 -r 1 $SNMP_MIB_ARGS \
+    "$_st_cmd" -v2c -c "$SNMP_COMMUNITY" -t "$SNMP_TOOL_TIMEOUT" -r 1 \
+        $SNMP_MIB_ARGS \
         "127.0.0.1:$SNMPD_PORT" "$@" 2>>"$SNMP_DIR/tools.err"
 }
 
@@ -133,6 +145,7 @@ _snmpd_write_conf() {
         echo "master agentx"
         echo "agentXSocket $SNMPD_AGENTX"
         echo "agentXPerms 0600 0700"
+        echo "agentXTimeout $SNMP_AGENTX_TIMEOUT"
         echo "agentaddress udp:127.0.0.1:$SNMPD_PORT"
         echo "rocommunity $SNMP_COMMUNITY 127.0.0.1"
         echo "rwcommunity $SNMP_RW_COMMUNITY 127.0.0.1"
@@ -278,7 +291,8 @@ subagent_stop() {
 # without MIBs so that the format never depends on them (strings quoted,
 # DateAndTime in hex).
 snmp_value() {
-    snmpget -v2c -c "$SNMP_COMMUNITY" -t 3 -r 1 -m "" -On -Oqv -Oe -Ot \
+    snmpget -v2c -c "$SNMP_COMMUNITY" -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" \
+        -On -Oqv -Oe -Ot \
         "127.0.0.1:$SNMPD_PORT" "$1" 2>>"$SNMP_DIR/tools.err"
 }
 

@@ -146,6 +146,9 @@ expect_match "libsmbclient: open ROUTER, bind, level 0" \
 expect "libsmbclient: level 2" \
     "status=0 pptp_ports=5 pptp_flags=1 l2tp_ports=6 l2tp_flags=2 sstp_ports=9 sstp_flags=1" \
     check smbc "$P" "$AUTH" 2
+expect "libsmbclient: 5 pipe opens on one cached SMB session" \
+    "status=0 pptp_ports=5 pptp_flags=1 l2tp_ports=6 l2tp_flags=2" \
+    check smbc "$P" "$AUTH" 1 5
 expect "libsmbclient: wrong password -> EACCES" "error=smbc_open:errno=13" \
     check smbc "$P" "$BAD" 0
 
@@ -217,7 +220,6 @@ else
 fi
 
 # Kill the idle client: its pipe must be released, and service go on.
-: >"$MPRMON_TEST_TMP/mark"
 before=$(grep -c 'ROUTER: client gone' "$RRAS_R1_LOG")
 kill -9 "$hang_pid" 2>/dev/null
 wait "$hang_pid" 2>/dev/null
@@ -236,6 +238,21 @@ else
 fi
 expect "a client after the killed one is answered" "state=4 type=0x20" \
     check svc "$P" "$AUTH"
+
+# A libsmbclient client that reads more than the reply holds waits for its
+# timeout and leaves; the peer must notice and let the pipe go.
+before=$(grep -c 'ROUTER: client gone' "$RRAS_R1_LOG")
+expect "libsmbclient over-long read times out (ETIMEDOUT)" \
+    "read=-1 errno=110" check overread "$P" "$AUTH"
+if wait_log "$RRAS_R1_LOG" "pipe read abandoned: the client went away" 10 &&
+    i=0 && while [ "$(grep -c 'ROUTER: client gone' "$RRAS_R1_LOG")" -le "$before" ] &&
+        [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done &&
+    [ "$(grep -c 'ROUTER: client gone' "$RRAS_R1_LOG")" -gt "$before" ]; then
+    pass "a pending pipe read is dropped when its client leaves"
+else
+    fail "a pending pipe read is dropped when its client leaves"
+    tail -n 8 "$RRAS_R1_LOG" | sed 's/^/#   | /'
+fi
 
 # Secrets: the password is in no argv and no log line; no NTLM hashes logged.
 pw=$(sed -n 's/^password = //p' "$AUTH")
@@ -285,7 +302,7 @@ expect_match "client after one killed mid-call is answered" \
     check dim "$RRAS_R3_PORT" "$RRAS_R3_AUTHFILE" 0
 
 # --- responses split into many fragments --------------------------------
-rras_peer_start r4 --max-frag 28 || exit 1
+rras_peer_start r4 --max-frag 28 --levels 0,2 || exit 1
 expect "fragmented level 2 answer, impacket client" \
     "status=0 pptp_ports=128 pptp_flags=3 l2tp_ports=128 l2tp_flags=3 sstp_ports=128 sstp_flags=1" \
     check dim "$RRAS_R4_PORT" "$RRAS_R4_AUTHFILE" 2
@@ -294,7 +311,14 @@ expect "fragmented level 2 answer, libsmbclient" \
     check smbc "$RRAS_R4_PORT" "$RRAS_R4_AUTHFILE" 2
 expect "fragmented SCMR answers" "state=4 type=0x20" \
     check svc "$RRAS_R4_PORT" "$RRAS_R4_AUTHFILE"
+expect "--levels 0,2: level 1 -> ERROR_INVALID_LEVEL" "status=124 size=0" \
+    check dim "$RRAS_R4_PORT" "$RRAS_R4_AUTHFILE" 1
 rras_peer_stop r4
+
+rras_peer_start r6 --dim-deny || exit 1
+expect "--dim-deny: RMprAdminServerGetInfo -> ERROR_ACCESS_DENIED (5)" \
+    "status=5 size=0" check dim "$RRAS_R6_PORT" "$RRAS_R6_AUTHFILE" 0
+rras_peer_stop r6
 
 # --- Windows' message-mode pipes -------------------------------------------
 rras_peer_start r5 --pipe-mode message --max-frag 28 || exit 1

@@ -13,8 +13,7 @@
 
 static struct snapshot *snap_new(const uint32_t *ids, size_t n)
 {
-    struct snapshot *s =
-        calloc(1, sizeof(*s) + n * sizeof(struct router_row));
+    struct snapshot *s = calloc(1, sizeof(*s) + n * sizeof(struct router_row));
 
     ck_assert_ptr_nonnull(s);
     s->n_rows = n;
@@ -202,28 +201,26 @@ START_TEST(test_cell_values)
     ck_assert_uint_eq(v.str_len, strlen("router-3"));
     ck_assert(memcmp(v.str, "router-3", v.str_len) == 0);
 
-    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_CONN_STATE, 0, 0, &v),
-                     0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_CONN_STATE, 0, 0, &v), 0);
     ck_assert_int_eq(v.type, ASN_INTEGER);
     ck_assert_uint_eq(v.num, 4);
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_SERVICE_STATE, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_SERVICE_STATE, 0, 0, &v),
+                     0);
     ck_assert_uint_eq(v.num, 4);
 
-    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST_ERROR, 0, 0, &v),
-                     0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST_ERROR, 0, 0, &v), 0);
     ck_assert_int_eq(v.type, ASN_UNSIGNED);
     ck_assert_uint_eq(v.num, 1722);
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_LAST_ERROR_NAME, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST_ERROR_NAME, 0, 0, &v),
+                     0);
     ck_assert_uint_eq(v.str_len, strlen("RPC_S_SERVER_UNAVAILABLE"));
     ck_assert(memcmp(v.str, "RPC_S_SERVER_UNAVAILABLE", v.str_len) == 0);
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_LAST_ERROR_TEXT, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST_ERROR_TEXT, 0, 0, &v),
+                     0);
     ck_assert_str_eq(v.str, MprmonErrorText(1722));
 
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_PROBE_LATENCY, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_PROBE_LATENCY, 0, 0, &v),
+                     0);
     ck_assert_int_eq(v.type, ASN_GAUGE);
     ck_assert_uint_eq(v.num, 42);
     ck_assert_int_eq(
@@ -240,22 +237,19 @@ START_TEST(test_cell_values)
     /* Server info only counts while it is current. */
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_UPTIME, 0, 0, &v), 0);
     ck_assert_uint_eq(v.num, 0);
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_TOTAL_PORTS, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_TOTAL_PORTS, 0, 0, &v), 0);
     ck_assert_uint_eq(v.num, 0);
     r->info_valid = true;
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_UPTIME, 0, 0, &v), 0);
     ck_assert_uint_eq(v.num, 1234);
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_TOTAL_PORTS, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_TOTAL_PORTS, 0, 0, &v), 0);
     ck_assert_uint_eq(v.num, 8);
-    ck_assert_int_eq(
-        mib_table_cell_value(r, MIB_COL_PORTS_IN_USE, 0, 0, &v), 0);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_PORTS_IN_USE, 0, 0, &v),
+                     0);
     ck_assert_uint_eq(v.num, 2);
 
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_INDEX, 0, 0, &v), -1);
-    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST + 1, 0, 0, &v),
-                     -1);
+    ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST + 1, 0, 0, &v), -1);
     free(s);
 }
 END_TEST
@@ -266,8 +260,7 @@ START_TEST(test_unterminated_name)
     struct mib_value v;
 
     memset(s->rows[0].name, 'x', sizeof(s->rows[0].name));
-    ck_assert_int_eq(mib_table_cell_value(&s->rows[0], MIB_COL_NAME, 0, 0,
-                                          &v),
+    ck_assert_int_eq(mib_table_cell_value(&s->rows[0], MIB_COL_NAME, 0, 0, &v),
                      0);
     ck_assert_uint_eq(v.str_len, sizeof(s->rows[0].name));
     free(s);
@@ -290,14 +283,14 @@ START_TEST(test_timestamps)
 
     s->rows[0].last_change_ms = 47500;
     s->rows[0].last_probe_ms = 49990;
-    ck_assert_int_eq(mib_table_cell_value(&s->rows[0], MIB_COL_LAST_CHANGE,
-                                          50000, 3000, &v),
-                     0);
+    ck_assert_int_eq(
+        mib_table_cell_value(&s->rows[0], MIB_COL_LAST_CHANGE, 50000, 3000, &v),
+        0);
     ck_assert_int_eq(v.type, ASN_TIMETICKS);
     ck_assert_uint_eq(v.num, 2750);
-    ck_assert_int_eq(mib_table_cell_value(&s->rows[0], MIB_COL_LAST_PROBE,
-                                          50000, 3000, &v),
-                     0);
+    ck_assert_int_eq(
+        mib_table_cell_value(&s->rows[0], MIB_COL_LAST_PROBE, 50000, 3000, &v),
+        0);
     ck_assert_uint_eq(v.num, 2999);
     free(s);
 }

@@ -121,8 +121,7 @@ START_TEST(test_varbinds)
         ck_assert_uint_eq(vb->val_len, sizeof(down));
         ck_assert(snmp_oid_compare(vb->val.objid, OID_LENGTH(down) - 1, down,
                                    OID_LENGTH(down) - 1) == 0);
-        ck_assert_uint_eq(vb->val.objid[OID_LENGTH(down) - 1],
-                          kinds[k].last);
+        ck_assert_uint_eq(vb->val.objid[OID_LENGTH(down) - 1], kinds[k].last);
 
         vb = vb->next_variable;
         check_column(vb, MIB_COL_NAME, ev.row.id, ASN_OCTET_STR);

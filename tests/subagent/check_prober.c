@@ -176,7 +176,7 @@ START_TEST(test_interval_and_reload)
     cfg.routers[0].hysteresis = 3;
     cfg.routers[1].hysteresis = 3;
     reg = registry_new(&cfg);
-    p = prober_start(reg, &cfg, 1);
+    p = prober_start(reg, &cfg, 2);
     ck_assert_ptr_nonnull(p);
 
     t0 = registry_now_ms();

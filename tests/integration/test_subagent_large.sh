@@ -1,0 +1,72 @@
+#!/bin/sh
+# 10,000 rows through snmpd: a bulk walk of one column returns every row
+# in order, and single GETs at both ends of the table answer at once (the
+# handler searches the snapshot, it does not walk it).
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$top_srcdir/tests/peers/common.sh"
+. "$top_srcdir/tests/peers/snmp.sh"
+
+cleanup() {
+    subagent_stop
+    snmpd_stop
+    peers_cleanup
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fails=0
+fail() {
+    echo "FAIL: $*"
+    fails=$((fails + 1))
+}
+
+N=10000
+snmpd_start || exit $?
+closed=$(pick_port)
+conf=$MPRMON_TEST_TMP/mprmon.conf
+# Sparse ids (3k+1) so that gaps are exercised; one long interval and a
+# high hysteresis keep probes and notifications out of the way.
+awk -v n="$N" -v port="$closed" 'BEGIN {
+    print "concurrency 1"
+    print "trap-rate 0"
+    print "defaults {"
+    print "    interval 86400"
+    print "    timeout 1000"
+    print "    hysteresis 100"
+    print "}"
+    for (i = 0; i < n; i++) {
+        printf "router %d {\n    name r%d\n    address 127.0.0.1\n    port %d\n}\n",
+            3 * i + 1, i, port
+    }
+}' >"$conf"
+subagent_start "$conf" || exit 1
+
+v=$(snmp_wait_value "$MPR_SCALARS.1.0" "$N" 30) ||
+    fail "mprRoutersConfigured = $v, expected $N"
+
+start=$(date +%s)
+snmp_tool snmpbulkwalk -On -Cr100 "$MPR_ENTRY.2" >"$MPRMON_TEST_TMP/names.txt"
+end=$(date +%s)
+n=$(grep -c "^$MPR_ENTRY\.2\.[0-9]* = STRING: " "$MPRMON_TEST_TMP/names.txt")
+[ "$n" = "$N" ] || fail "bulk walk of mprRouterName gave $n rows, expected $N"
+# Every id in order: 1, 4, 7, ...
+awk -F'[ .]' -v base="$(echo "$MPR_ENTRY.2" | tr -cd . | wc -c)" '
+    { id = $(base + 2); if (id != 3 * NR - 2) { print "row " NR ": id " id; exit 1 } }
+' "$MPRMON_TEST_TMP/names.txt" || fail "ids out of order or missing"
+echo "bulk walk of $N rows: $((end - start)) s"
+
+v=$(snmp_value "$MPR_ENTRY.2.1")
+[ "$v" = '"r0"' ] || fail "first row name: $v"
+v=$(snmp_value "$MPR_ENTRY.2.$((3 * (N - 1) + 1))")
+[ "$v" = "\"r$((N - 1))\"" ] || fail "last row name: $v"
+v=$(snmp_value "$MPR_ENTRY.2.2")
+case $v in "No Such Instance"*) ;; *) fail "a gap answered: $v" ;; esac
+
+subagent_stop || fail "subagent exit status $? after SIGTERM"
+if [ "$fails" -ne 0 ]; then
+    tail -n 20 "$SUBAGENT_LOG"
+    echo "$fails check(s) failed"
+    exit 1
+fi
+echo "PASS"
+exit 0
