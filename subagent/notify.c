@@ -11,11 +11,12 @@
 #include "mprapi.h"
 
 /* Events taken from the registry per batch. */
-#define NOTIFY_BATCH 64
+#define NOTIFY_BATCH 16
 
 struct notifier {
     struct notify_bucket bucket;
     struct notify_stats stats;
+    uint64_t dropped_seen; /* registry_events_dropped already logged */
 };
 
 static const oid notify_trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
@@ -169,9 +170,10 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
     if (!notify_bucket_take(&n->bucket, registry_now_ms())) {
         n->stats.suppressed++;
         snmp_log(LOG_WARNING,
-                 "mprmon: rate limit: suppressed %s for router %u (%s), "
+                 "mprmon: rate limit: suppressed %s for router %u (%.*s), "
                  "%llu suppressed so far\n",
-                 notify_kind_name(ev->kind), (unsigned)ev->row.id, ev->row.name,
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id,
+                 (int)sizeof(ev->row.name), ev->row.name,
                  (unsigned long long)n->stats.suppressed);
         return;
     }
@@ -180,8 +182,9 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
                  notify_kind_name(ev->kind), (unsigned)ev->row.id);
         return;
     }
-    snmp_log(LOG_INFO, "mprmon: %s router %u (%s): %s\n",
-             notify_kind_name(ev->kind), (unsigned)ev->row.id, ev->row.name,
+    snmp_log(LOG_INFO, "mprmon: %s router %u (%.*s): %s\n",
+             notify_kind_name(ev->kind), (unsigned)ev->row.id,
+             (int)sizeof(ev->row.name), ev->row.name,
              MprmonErrorName(ev->row.last_error));
     /* send_v2trap copies what it needs; the list stays ours. */
     send_v2trap(list);
@@ -191,20 +194,26 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
 
 size_t notify_process(struct notifier *n, struct registry *reg)
 {
-    struct router_event *events;
+    /* On the stack: no allocation that could fail and leave the event fd
+     * readable with nothing taken from it. */
+    struct router_event events[NOTIFY_BATCH];
     size_t sent_before = (size_t)n->stats.sent;
+    uint64_t dropped;
     size_t got;
 
-    events = calloc(NOTIFY_BATCH, sizeof(*events));
-    if (events == NULL) {
-        snmp_log(LOG_ERR, "mprmon: no memory for notifications\n");
-        return 0;
-    }
     do {
         got = registry_take_events(reg, events, NOTIFY_BATCH);
         for (size_t i = 0; i < got; i++)
             notify_one(n, &events[i]);
     } while (got == NOTIFY_BATCH);
-    free(events);
+
+    dropped = registry_events_dropped(reg);
+    if (dropped != n->dropped_seen) {
+        snmp_log(LOG_WARNING,
+                 "mprmon: %llu state changes were lost before they could be "
+                 "notified (event queue full)\n",
+                 (unsigned long long)(dropped - n->dropped_seen));
+        n->dropped_seen = dropped;
+    }
     return (size_t)n->stats.sent - sent_before;
 }

@@ -4,7 +4,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/peers/common.sh"
 trap peers_cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 bin=$top_builddir/subagent/mprmon-subagent
 if [ ! -x "$bin" ]; then

@@ -14,7 +14,7 @@ cleanup() {
     peers_cleanup
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 fails=0
 fail() {

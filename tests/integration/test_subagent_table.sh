@@ -15,7 +15,7 @@ cleanup() {
     peers_cleanup
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 fails=0
 fail() {
@@ -162,14 +162,14 @@ fi
 for target in "$MPR_ENTRY.2.1 s renamed" "$MPR_SCALARS.1.0 u 7" \
     "$MPR_ENTRY.2.77 s new-row"; do
     # shellcheck disable=SC2086 # OID TYPE VALUE
-    out=$(snmpset -v2c -c "$SNMP_RW_COMMUNITY" -t 3 -r 1 -m "" -On \
+    out=$(snmpset -v2c -c "$SNMP_RW_COMMUNITY" -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" -On \
         "127.0.0.1:$SNMPD_PORT" $target 2>&1)
     case $out in
     *notWritable* | *noCreation*) echo "ok: set $target refused" ;;
     *) fail "set $target: $out" ;;
     esac
 done
-case $(snmpset -v2c -c "$SNMP_RW_COMMUNITY" -t 3 -r 1 -m "" -On \
+case $(snmpset -v2c -c "$SNMP_RW_COMMUNITY" -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" -On \
     "127.0.0.1:$SNMPD_PORT" "$MPR_ENTRY.2.1" s renamed 2>&1) in
 *notWritable*) ;;
 *) fail "set on an existing cell is not notWritable" ;;

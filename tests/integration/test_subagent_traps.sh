@@ -15,7 +15,7 @@ cleanup() {
     peers_cleanup
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 fails=0
 fail() {
@@ -131,7 +131,7 @@ fi
 # Exactly one of each so far: no duplicates while nothing changes.
 sleep 2
 for k in 1 2; do
-    n=$(grep "^TRAP .* = OID: $MPR_NOTIFY\.$k[[:space:]]" "$SNMPTRAPD_OUT" |
+    n=$(grep "^TRAP .* = OID: $MPR_NOTIFY\.${k}[[:space:]]" "$SNMPTRAPD_OUT" |
         grep -c "$MPR_ENTRY\.2\.1 = ")
     [ "$n" = 1 ] || fail "$n notifications of kind $k for r1, expected 1"
 done

@@ -136,8 +136,8 @@ rras_peer_restart() {
         return 1
     fi
     rras_peer_stop "$_rr_name" || true
-    # The port was just released; wait_port's opposite is not needed because
-    # the server sets SO_REUSEADDR.
+    # The same port at once: the server sets SO_REUSEADDR, so sockets of the
+    # old process left in TIME_WAIT do not block the bind.
     _rras_launch "$_rr_name" "$_rr_port" "$@"
 }
 

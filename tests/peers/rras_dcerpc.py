@@ -10,8 +10,9 @@
 # MS-RPCE 2.2.2 for the PDUs it handles: bind, alter_context, request.
 #
 # No RPC-level authentication: a bind that carries an auth verifier gets a
-# bind_nak (MS-RPCE 2.2.2.6 reason 8, authentication_type_not_recognized);
-# the SMB session carries the caller's identity, as the brief asks.
+# bind_nak (reason 8, authentication_type_not_recognized);
+# the SMB session carries the caller's identity (MS-RRASM's SPNEGO-at-RPC-
+# level requirement is not emulated).
 
 import logging
 import socket
@@ -32,7 +33,6 @@ PTYPE_BIND_ACK = 12
 PTYPE_BIND_NAK = 13
 PTYPE_ALTER_CONTEXT = 14
 PTYPE_ALTER_CONTEXT_RESP = 15
-PTYPE_SHUTDOWN = 17
 PTYPE_CO_CANCEL = 18
 PTYPE_ORPHANED = 19
 
@@ -42,7 +42,7 @@ PFC_OBJECT_UUID = 0x80
 
 HEADER_LEN = 16
 
-# Fault status codes, C706 appendix E / MS-RPCE 2.2.2.11 (wire values).
+# Fault status codes as sent on the wire (C706 appendix E; MS-RPCE).
 NCA_OP_RNG_ERROR = 0x1C010002
 NCA_UNK_IF = 0x1C010003
 NCA_PROTO_ERROR = 0x1C01000B
@@ -56,8 +56,7 @@ REASON_NOT_SPECIFIED = 0
 REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED = 1
 REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED = 2
 
-# bind_nak reasons, C706 12.6.3.1 and MS-RPCE 2.2.2.6.
-NAK_PROTOCOL_VERSION_NOT_SUPPORTED = 4
+# bind_nak reason (MS-RPCE adds 8 to C706's list).
 NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED = 8
 
 # NDR 2.0 transfer syntax, the only one spoken here.

@@ -24,6 +24,8 @@
 # otherwise.  Tests compare numeric OIDs (-On) so they work either way.
 # snmp_tool CMD ARGS... runs snmpget/snmpwalk/... against the private snmpd.
 
+# top_srcdir, top_builddir: set by common.sh.
+# shellcheck disable=SC2154
 SNMP_DIR=$MPRMON_TEST_TMP/snmp
 SNMP_COMMUNITY=mprmonro
 SNMP_RW_COMMUNITY=mprmonrw
@@ -335,3 +337,4 @@ MPR_SCALARS=$MPRMON_OID.1.1
 MPR_TABLE=$MPRMON_OID.1.2
 MPR_ENTRY=$MPR_TABLE.1
 MPR_NOTIFY=$MPRMON_OID.0
+export MPRMON_OID MPR_SCALARS MPR_TABLE MPR_ENTRY MPR_NOTIFY

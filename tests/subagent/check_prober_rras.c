@@ -179,6 +179,79 @@ START_TEST(test_probe_rras_peer)
 }
 END_TEST
 
+/* A router config for peer NAME (r2, r3) from its exported variables. */
+static int peer_router(const char *name, uint32_t id, struct router_config *r)
+{
+    char var[64];
+    const char *port, *auth;
+
+    snprintf(var, sizeof var, "RRAS_%s_PORT", name);
+    port = getenv(var);
+    snprintf(var, sizeof var, "RRAS_%s_AUTHFILE", name);
+    auth = getenv(var);
+    if (port == NULL || auth == NULL)
+        return -1;
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    snprintf(r->name, sizeof r->name, "%s", name);
+    strcpy(r->address, "127.0.0.1");
+    r->port = (unsigned)atoi(port);
+    snprintf(r->auth_file, sizeof r->auth_file, "%s", auth);
+    r->interval_s = 1;
+    r->timeout_ms = 5000;
+    r->hysteresis = 2;
+    r->encryption = MPRMON_ENCRYPTION_OFF;
+    return 0;
+}
+
+/* Peers that answer in the less common ways: an SCM that refuses us (as
+ * Samba's does for non-administrators), and a server without RRAS's pipe. */
+START_TEST(test_scm_denied_and_no_router)
+{
+    struct daemon_config cfg;
+    struct registry *reg;
+    struct prober *p;
+    struct router_row row;
+    struct router_event ev;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.routers = calloc(2, sizeof *cfg.routers);
+    ck_assert_ptr_nonnull(cfg.routers);
+    cfg.n_routers = 2;
+    if (peer_router("R2", 2, &cfg.routers[0]) ||
+        peer_router("R3", 3, &cfg.routers[1])) {
+        config_free(&cfg);
+        ck_abort_msg("peers r2 and r3 are not running");
+    }
+    reg = registry_new(&cfg);
+    ck_assert_ptr_nonnull(reg);
+    p = prober_start(reg, &cfg, 2);
+    ck_assert_ptr_nonnull(p);
+
+    /* SCM denied but DIMSVC bound: the router is up, the SCM's answer is
+     * shown, the level-0 info is read, nothing is notified. */
+    row = wait_probes(reg, 2, 3, 20000);
+    ck_assert_int_eq(row.conn_state, MPR_CONN_CONNECTED);
+    ck_assert_int_eq(row.service_state, MPR_SVC_ACCESS_DENIED);
+    ck_assert(row.info_valid);
+    ck_assert_uint_eq(row.connect_attempts, 1);
+
+    /* No ROUTER pipe while the SCM says running: DIMSVC is unreachable. */
+    ev = wait_event(reg, 3, 20000);
+    ck_assert_int_eq(ev.kind, ROUTER_EVENT_CONNECT_FAILED);
+    ck_assert_int_eq(ev.row.conn_state, MPR_CONN_FAILED);
+    ck_assert_int_eq(ev.row.service_state, MPR_SVC_RUNNING);
+    ck_assert_msg(ev.row.last_error == RPC_S_UNKNOWN_IF, "last_error %u (%s)",
+                  (unsigned)ev.row.last_error,
+                  MprmonErrorName(ev.row.last_error));
+
+    prober_stop(p);
+    ck_assert_uint_eq(registry_take_events(reg, &ev, 1), 0);
+    registry_free(reg);
+    config_free(&cfg);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s;
@@ -199,6 +272,7 @@ int main(void)
     tc = tcase_create("peer");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_probe_rras_peer);
+    tcase_add_test(tc, test_scm_denied_and_no_router);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

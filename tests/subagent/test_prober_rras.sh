@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/subagent/test_prober_rras.sh - the prober against the RRAS test peer:
-# starts one peer, then runs check_prober_rras (through run-test.sh, so
-# MPRMON_VALGRIND=1 covers it) with the peer's port and files in its
-# environment.
+# starts three peers (normal, SCM refusing, no ROUTER pipe), then runs
+# check_prober_rras (through run-test.sh, so MPRMON_VALGRIND=1 covers it)
+# with the peers' ports and files in its environment.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
@@ -16,12 +16,16 @@ if ! rras_peer_usable; then
     exit 77
 fi
 rras_peer_start r1 --total-ports 8 --ports-in-use 3 || exit 1
+rras_peer_start r2 --scm-deny || exit 1
+rras_peer_start r3 --no-router || exit 1
 
 "${SHELL:-/bin/sh}" "$top_srcdir/tests/run-test.sh" \
     "$top_builddir/tests/subagent/check_prober_rras"
 rc=$?
 if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-    echo "# the peer's log:"
-    sed 's/^/#   | /' "$RRAS_R1_LOG" | tail -40
+    for log in "$RRAS_R1_LOG" "$RRAS_R2_LOG" "$RRAS_R3_LOG"; do
+        echo "# $log:"
+        sed 's/^/#   | /' "$log" | tail -20
+    done
 fi
 exit "$rc"
