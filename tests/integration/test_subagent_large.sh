@@ -24,8 +24,8 @@ N=10000
 snmpd_start || exit $?
 closed=$(pick_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
-# Sparse ids (3k+1) so that gaps are exercised; one long interval and a
-# high hysteresis keep probes and notifications out of the way.
+# Sparse ids (3k+1) so that gaps are exercised; one worker, a long interval
+# and a high hysteresis keep probes and notifications out of the way.
 awk -v n="$N" -v port="$closed" 'BEGIN {
     print "concurrency 1"
     print "trap-rate 0"

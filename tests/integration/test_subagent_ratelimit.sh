@@ -26,7 +26,7 @@ snmpd_start || exit $?
 closed=$(pick_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 1"
+    echo "concurrency 4"
     echo "trap-rate 1"
     echo "defaults {"
     echo "    interval 1"

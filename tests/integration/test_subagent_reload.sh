@@ -30,7 +30,7 @@ closed=$(pick_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
 write_conf() { # ROUTER-IDS for the closed port besides router 1
     {
-        echo "concurrency 1"
+        echo "concurrency 4"
         echo "defaults {"
         echo "    interval 1"
         echo "    timeout 10000"

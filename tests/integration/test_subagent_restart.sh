@@ -29,7 +29,7 @@ closed=$(pick_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 1"
+    echo "concurrency 4"
     echo "defaults {"
     echo "    interval 1"
     echo "    timeout 10000"

@@ -48,8 +48,7 @@ closed=$(pick_port) # nothing listens there
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    # One worker: see the report on libsmbclient with parallel probes.
-    echo "concurrency 1"
+    echo "concurrency 4"
     echo "trap-rate 100"
     echo "defaults {"
     echo "    interval 1"

@@ -58,7 +58,7 @@ closed=$(pick_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 1"
+    echo "concurrency 4"
     echo "trap-rate 600"
     echo "defaults {"
     echo "    interval 1"
