@@ -4,3 +4,4 @@ include tests/subagent/local.mk
 include tests/integration/local.mk
 include tests/fuzz/local.mk
 include tests/peers/local.mk
+include tests/packaging/local.mk

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,34 +466,68 @@ START_TEST(test_many_connections)
 }
 END_TEST
 
-/* The prober opens pipes from several threads at once; libsmbclient's
- * process-wide state must survive that (pipe_smb.c serialises what needs it).
- * Check's assertions are not thread-safe, so threads count failures. */
-#define THREADS 4
-#define ROUNDS 5
+/* The prober opens pipes from several threads at once: with Samba's thread
+ * hooks (smb_threads.c) these run in parallel in libsmbclient, whose
+ * process-wide state must survive that.  All threads start together, and
+ * failures of every kind (no pipe, wrong password, a real bind) are mixed
+ * in.  Check's assertions are not thread-safe, so threads count failures. */
+#define THREADS 8
+#define ROUNDS 12
 
 struct thread_arg {
     const struct mpr_creds *creds;
+    const struct mpr_creds *bad;
+    pthread_barrier_t *start;
     int failures;
 };
+
+/* One pipe open that must fail with want; 0 when it did. */
+static int thread_open_fails(const char *name, const struct mpr_creds *c,
+                             DWORD want)
+{
+    struct mpr_pipe *p = NULL;
+    DWORD rc = open_pipe("127.0.0.1", samba_port, name, c,
+                         MPRMON_ENCRYPTION_DEFAULT, &p);
+
+    if (rc == NO_ERROR)
+        pipe_close(p);
+    return rc != want || p != NULL;
+}
 
 static void *thread_main(void *v)
 {
     struct thread_arg *a = v;
     int i;
 
+    pthread_barrier_wait(a->start);
     for (i = 0; i < ROUNDS; i++) {
         struct mpr_pipe *p = NULL;
-        uint8_t req[72], hdr[16];
+        uint8_t req[72], hdr[16], body[256];
+        size_t frag;
 
+        if (i % 4 == 1) {
+            a->failures +=
+                thread_open_fails("ROUTER", a->creds, RPC_S_UNKNOWN_IF);
+            continue;
+        }
+        if (i % 4 == 3) {
+            a->failures +=
+                thread_open_fails("srvsvc", a->bad, ERROR_ACCESS_DENIED);
+            continue;
+        }
         if (open_pipe("127.0.0.1", samba_port, "srvsvc", a->creds,
-                      MPRMON_ENCRYPTION_DEFAULT, &p) != NO_ERROR) {
+                      i % 8 == 2 ? MPRMON_ENCRYPTION_REQUIRED
+                                 : MPRMON_ENCRYPTION_DEFAULT,
+                      &p) != NO_ERROR) {
             a->failures++;
             continue;
         }
         build_bind(req, srvsvc_uuid, 3);
+        /* The whole bind_ack, so the pipe is left in a clean state. */
         if (pipe_write_all(p, req, sizeof(req)) != NO_ERROR ||
-            pipe_read_exact(p, hdr, sizeof(hdr)) != NO_ERROR || hdr[2] != 12)
+            pipe_read_exact(p, hdr, sizeof(hdr)) != NO_ERROR || hdr[2] != 12 ||
+            (frag = le16(hdr + 8)) <= 16 || frag - 16 > sizeof(body) ||
+            pipe_read_exact(p, body, frag - 16) != NO_ERROR)
             a->failures++;
         pipe_close(p);
     }
@@ -501,22 +536,150 @@ static void *thread_main(void *v)
 
 START_TEST(test_threads)
 {
-    struct mpr_creds c = {0};
+    struct mpr_creds c = {0}, bad = {0};
     struct thread_arg args[THREADS];
     pthread_t th[THREADS];
+    pthread_barrier_t start;
     int i;
 
     load_creds(&c);
+    ck_assert_uint_eq(creds_from_strings(c.user, "wrong", c.domain, &bad),
+                      NO_ERROR);
+    ck_assert_int_eq(pthread_barrier_init(&start, NULL, THREADS), 0);
     for (i = 0; i < THREADS; i++) {
         args[i].creds = &c;
+        args[i].bad = &bad;
+        args[i].start = &start;
         args[i].failures = 0;
         ck_assert_int_eq(pthread_create(&th[i], NULL, thread_main, &args[i]),
                          0);
     }
-    for (i = 0; i < THREADS; i++) {
+    for (i = 0; i < THREADS; i++)
         ck_assert_int_eq(pthread_join(th[i], NULL), 0);
-        ck_assert_int_eq(args[i].failures, 0);
-    }
+    for (i = 0; i < THREADS; i++)
+        ck_assert_msg(args[i].failures == 0, "thread %d: %d failures", i,
+                      args[i].failures);
+    pthread_barrier_destroy(&start);
+    creds_clear(&bad);
+    creds_clear(&c);
+}
+END_TEST
+
+/*
+ * One router that accepts TCP and never answers must not hold up the others:
+ * while a thread waits for the silent server, pipes to Samba open and bind
+ * at their usual speed.  (With every libsmbclient call under one lock, each
+ * Samba open would wait for the silent one to time out.)
+ */
+#define ISOLATION_SILENT_MS 3000
+#define ISOLATION_OPENS 5
+#define ISOLATION_MAX_S 1.5
+
+struct silent_arg {
+    const struct mpr_creds *creds;
+    unsigned port;
+    unsigned timeout_ms;
+    DWORD rc;
+    double t_end;
+};
+
+static void *silent_main(void *v)
+{
+    struct silent_arg *a = v;
+    struct mpr_pipe *p = NULL;
+    struct mpr_pipe_params pp;
+
+    memset(&pp, 0, sizeof(pp));
+    pp.host = "127.0.0.1";
+    pp.port = a->port;
+    pp.timeout_ms = a->timeout_ms;
+    pp.creds = a->creds;
+    pp.pipe_name = "srvsvc";
+    a->rc = pipe_smb_open(&pp, &p);
+    a->t_end = now_s();
+    if (p) /* cannot happen; do not leak if it does */
+        pipe_close(p);
+    return NULL;
+}
+
+/* Open srvsvc and bind; ck_assert from the calling (test) thread. */
+static void open_bind_close(const struct mpr_creds *c)
+{
+    struct mpr_pipe *p = NULL;
+
+    ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", c,
+                                MPRMON_ENCRYPTION_DEFAULT, &p),
+                      NO_ERROR);
+    ck_assert_uint_eq(bind_exchange(p, srvsvc_uuid, 3), 0);
+    pipe_close(p);
+}
+
+START_TEST(test_silent_server_isolation)
+{
+    struct mpr_creds c = {0};
+    struct silent_arg sa_arg;
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    struct pollfd pfd;
+    pthread_t th;
+    /* valgrind runs everything many times slower; the test keeps its
+     * meaning (Samba opens finish while the silent one still waits) with
+     * longer limits. */
+    const char *vg = getenv("MPRMON_VALGRIND");
+    double scale = vg && strcmp(vg, "1") == 0 ? 4.0 : 1.0;
+    double t0, t_samba, dt_samba, dt_silent;
+    int s = socket(AF_INET, SOCK_STREAM, 0), i;
+
+    ck_assert_int_ge(s, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    ck_assert_int_eq(listen(s, 4), 0);
+    ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sa, &sl), 0);
+    load_creds(&c);
+
+    /* The process's first pipe opens alone (pipe_smb.c: Samba sets up
+     * global tables during the first session set-up); a daemon has opened
+     * one long before a router goes silent. */
+    open_bind_close(&c);
+
+    memset(&sa_arg, 0, sizeof(sa_arg));
+    sa_arg.creds = &c;
+    sa_arg.port = ntohs(sa.sin_port);
+    sa_arg.timeout_ms = (unsigned)(ISOLATION_SILENT_MS * scale);
+    t0 = now_s();
+    ck_assert_int_eq(pthread_create(&th, NULL, silent_main, &sa_arg), 0);
+    /* The connection waits in the listen queue (we never accept): the
+     * silent open is under way once the listener is readable. */
+    pfd.fd = s;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    ck_assert_int_eq(poll(&pfd, 1, (int)(2000 * scale)), 1);
+
+    t_samba = now_s();
+    for (i = 0; i < ISOLATION_OPENS; i++)
+        open_bind_close(&c);
+    dt_samba = now_s() - t_samba;
+
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    dt_silent = sa_arg.t_end - t0;
+    printf("isolation: %d Samba open+bind+close took %.3f s while a silent "
+           "server was waited on (%.3f s, timeout %u ms)\n",
+           ISOLATION_OPENS, dt_samba, dt_silent, sa_arg.timeout_ms);
+    fflush(stdout); /* a failing test's process ends without flushing */
+    ck_assert_uint_eq(sa_arg.rc, RPC_S_SERVER_UNAVAILABLE);
+    /* The silent open really waited for its timeout... */
+    ck_assert_double_ge(dt_silent, 0.8 * sa_arg.timeout_ms / 1000.0);
+    /* ...and the Samba pipes did not wait for it. */
+    ck_assert_msg(t_samba + dt_samba < sa_arg.t_end,
+                  "the Samba opens (%.3f s) waited for the silent server "
+                  "(%.3f s)",
+                  dt_samba, dt_silent);
+    ck_assert_msg(dt_samba < ISOLATION_MAX_S * scale,
+                  "%d Samba opens took %.3f s (limit %.1f s)", ISOLATION_OPENS,
+                  dt_samba, ISOLATION_MAX_S * scale);
+    close(s);
     creds_clear(&c);
 }
 END_TEST
@@ -613,6 +776,7 @@ static Suite *pipe_suite(void)
     tcase_add_test(tc, test_reuse_keeps_no_session);
     tcase_add_test(tc, test_many_connections);
     tcase_add_test(tc, test_threads);
+    tcase_add_test(tc, test_silent_server_isolation);
     tcase_add_test(tc, test_bad_params);
     tcase_add_test(tc, test_unsafe_authfile);
     suite_add_tcase(s, tc);

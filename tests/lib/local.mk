@@ -3,3 +3,5 @@ include tests/lib/rpc.mk
 include tests/lib/transport.mk
 include tests/lib/ndr.mk
 include tests/lib/api.mk
+include tests/lib/auth.mk
+include tests/lib/samba_api.mk

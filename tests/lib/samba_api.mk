@@ -1,0 +1,1 @@
+# tests/lib/samba_api.mk
