@@ -34,3 +34,4 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_large.sh
 TESTS += $(SUBAGENT_SNMP_TESTS)
 EXTRA_DIST += $(SUBAGENT_SNMP_TESTS)
+EXTRA_DIST += tests/integration/harness.sh

@@ -2,20 +2,12 @@
 # mprmon-subagent's command line: --help, --version, bad options, and a bad
 # configuration refused at start with a FILE:LINE message and exit 1.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-trap peers_cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
+. "$top_srcdir/tests/integration/harness.sh"
 bin=$top_builddir/subagent/mprmon-subagent
 if [ ! -x "$bin" ]; then
     echo "FAIL: $bin not built"
     exit 1
 fi
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
 # run ARGS...: sets out (stdout+stderr) and rc.
 run() {
     out=$("$bin" "$@" 2>&1)
@@ -56,9 +48,4 @@ run -f -L x -c "$bad"
 [ "$rc" = 1 ] || fail "bad -L exit $rc"
 case $out in *"bad -Lx"*) ;; *) fail "bad -L message: $out" ;; esac
 
-if [ "$fails" -ne 0 ]; then
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+finish

@@ -3,22 +3,7 @@
 # in order, and single GETs at both ends of the table answer at once (the
 # handler searches the snapshot, it does not walk it).
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-. "$top_srcdir/tests/peers/snmp.sh"
-
-cleanup() {
-    subagent_stop
-    snmpd_stop
-    peers_cleanup
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+. "$top_srcdir/tests/integration/harness.sh"
 
 N=10000
 snmpd_start || exit $?
@@ -63,10 +48,7 @@ v=$(snmp_value "$MPR_ENTRY.2.2")
 case $v in "No Such Instance"*) ;; *) fail "a gap answered: $v" ;; esac
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"
-if [ "$fails" -ne 0 ]; then
+on_failure() {
     tail -n 20 "$SUBAGENT_LOG"
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+}
+finish on_failure

@@ -3,23 +3,7 @@
 # fail at once with trap-rate 1, one notification reaches snmptrapd and
 # the other two are logged as suppressed.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-. "$top_srcdir/tests/peers/snmp.sh"
-
-cleanup() {
-    subagent_stop
-    snmpd_stop
-    snmptrapd_stop
-    peers_cleanup
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+. "$top_srcdir/tests/integration/harness.sh"
 
 snmptrapd_start || exit $?
 snmpd_start || exit $?
@@ -56,12 +40,9 @@ s=$(grep -c 'rate limit: suppressed mprRouterConnectFailed' "$SUBAGENT_LOG")
 [ "$s" = 2 ] || fail "$s suppressed notifications logged, expected 2"
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"
-if [ "$fails" -ne 0 ]; then
+on_failure() {
     echo "---- subagent log ----"
     tail -n 20 "$SUBAGENT_LOG"
     grep '^TRAP' "$SNMPTRAPD_OUT"
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+}
+finish on_failure

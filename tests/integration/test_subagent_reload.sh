@@ -3,24 +3,7 @@
 # one goes, an unchanged one keeps its counters; a bad new file is logged
 # (FILE:LINE) and the old configuration stays in force.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-. "$top_srcdir/tests/peers/snmp.sh"
-. "$top_srcdir/tests/peers/rras.sh"
-
-cleanup() {
-    subagent_stop
-    snmpd_stop
-    snmptrapd_stop
-    peers_cleanup
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+. "$top_srcdir/tests/integration/harness.sh"
 
 rras_peer_usable || exit 77
 snmpd_start || exit $?
@@ -84,11 +67,8 @@ kill -0 "$SUBAGENT_PID" 2>/dev/null || fail "the subagent died on a bad reload"
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"
 
-if [ "$fails" -ne 0 ]; then
+on_failure() {
     echo "---- subagent log ----"
     tail -n 40 "$SUBAGENT_LOG"
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+}
+finish on_failure

@@ -3,24 +3,7 @@
 # reconnects by itself (agentxPingInterval) and its rows come back with
 # their counters kept, not reset.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-. "$top_srcdir/tests/peers/snmp.sh"
-. "$top_srcdir/tests/peers/rras.sh"
-
-cleanup() {
-    subagent_stop
-    snmpd_stop
-    snmptrapd_stop
-    peers_cleanup
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+. "$top_srcdir/tests/integration/harness.sh"
 
 rras_peer_usable || exit 77
 snmpd_start || exit $?
@@ -85,11 +68,8 @@ snmp_wait_value "$MPR_ENTRY.17.1" "$((probes2 + 1))|$((probes2 + 2))|$((probes2 
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"
 
-if [ "$fails" -ne 0 ]; then
+on_failure() {
     echo "---- subagent log ----"
     tail -n 40 "$SUBAGENT_LOG"
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+}
+finish on_failure

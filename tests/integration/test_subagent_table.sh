@@ -4,24 +4,7 @@
 # states; a closed port shows RPC_S_SERVER_UNAVAILABLE (1722); SETs are
 # refused with notWritable; missing instances are noSuchInstance.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-. "$top_srcdir/tests/peers/snmp.sh"
-. "$top_srcdir/tests/peers/rras.sh"
-
-cleanup() {
-    subagent_stop
-    snmpd_stop
-    snmptrapd_stop
-    peers_cleanup
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+. "$top_srcdir/tests/integration/harness.sh"
 # expect OID REGEX: the value must match (whole value, grep -E).
 expect() {
     _e_v=$(snmp_value "$1")
@@ -180,10 +163,4 @@ subagent_stop
 rc=$?
 [ "$rc" = 0 ] || fail "subagent exit status $rc after SIGTERM"
 
-if [ "$fails" -ne 0 ]; then
-    dump_logs
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+finish dump_logs

@@ -4,24 +4,7 @@
 # mprRouterServiceDown with the row's varbinds, starting it
 # mprRouterServiceUp, and a closed port mprRouterConnectFailed (1722).
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$top_srcdir/tests/peers/common.sh"
-. "$top_srcdir/tests/peers/snmp.sh"
-. "$top_srcdir/tests/peers/rras.sh"
-
-cleanup() {
-    subagent_stop
-    snmpd_stop
-    snmptrapd_stop
-    peers_cleanup
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
-
-fails=0
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+. "$top_srcdir/tests/integration/harness.sh"
 dump_logs() {
     echo "---- received notifications ----"
     grep '^TRAP' "$SNMPTRAPD_OUT"
@@ -138,10 +121,4 @@ done
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"
 
-if [ "$fails" -ne 0 ]; then
-    dump_logs
-    echo "$fails check(s) failed"
-    exit 1
-fi
-echo "PASS"
-exit 0
+finish dump_logs
