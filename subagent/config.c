@@ -776,3 +776,13 @@ int router_config_equal(const struct router_config *a,
     return router_config_same_target(a, b) && a->interval_s == b->interval_s &&
            a->timeout_ms == b->timeout_ms && a->hysteresis == b->hysteresis;
 }
+
+bool config_routers_sorted(const struct daemon_config *cfg)
+{
+    if (cfg->n_routers > 0 && cfg->routers == NULL)
+        return false;
+    for (size_t i = 1; i < cfg->n_routers; i++)
+        if (cfg->routers[i].id <= cfg->routers[i - 1].id)
+            return false;
+    return true;
+}

@@ -262,16 +262,6 @@ static struct ptarget *prober_find(struct prober *p, uint32_t id)
     return NULL;
 }
 
-static bool prober_config_sorted(const struct daemon_config *cfg)
-{
-    if (cfg->n_routers > 0 && cfg->routers == NULL)
-        return false;
-    for (size_t i = 1; i < cfg->n_routers; i++)
-        if (cfg->routers[i].id <= cfg->routers[i - 1].id)
-            return false;
-    return true;
-}
-
 int prober_apply_config(struct prober *p, const struct daemon_config *cfg)
 {
     struct ptarget **targets = NULL;
@@ -280,7 +270,7 @@ int prober_apply_config(struct prober *p, const struct daemon_config *cfg)
     uint64_t now;
     int rc = -1;
 
-    if (!prober_config_sorted(cfg))
+    if (!config_routers_sorted(cfg))
         return -1;
     pthread_mutex_lock(&p->apply_lock);
     /* Only this function changes p->targets, and apply_lock is held, so it

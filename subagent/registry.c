@@ -145,16 +145,6 @@ static struct reg_entry *registry_find(struct registry *r, uint32_t id)
     return NULL;
 }
 
-static bool registry_config_sorted(const struct daemon_config *cfg)
-{
-    if (cfg->n_routers > 0 && cfg->routers == NULL)
-        return false;
-    for (size_t i = 1; i < cfg->n_routers; i++)
-        if (cfg->routers[i].id <= cfg->routers[i - 1].id)
-            return false;
-    return true;
-}
-
 /* Build the entry array for cfg, carrying over the state of routers whose
  * target did not change.  Called with the lock held (or before sharing). */
 static int registry_build_entries(struct registry *r,
@@ -164,7 +154,7 @@ static int registry_build_entries(struct registry *r,
     struct reg_entry *entries = NULL;
 
     *out = NULL;
-    if (!registry_config_sorted(cfg))
+    if (!config_routers_sorted(cfg))
         return -1;
     if (cfg->n_routers > 0) {
         entries = calloc(cfg->n_routers, sizeof *entries);
