@@ -1,0 +1,64 @@
+/* config.h - mprmon.conf: file -> validated router list. */
+#ifndef MPRMON_CONFIG_H
+#define MPRMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "mprapi.h"
+
+#define ROUTER_NAME_MAX 64
+#define ROUTER_ADDRESS_MAX 256
+#define ROUTER_PATH_MAX 1024
+
+/* One router stanza.  id is the row index: stable across reloads/restarts. */
+struct router_config {
+    uint32_t id;                        /* 1..4294967295, unique */
+    char name[ROUTER_NAME_MAX];         /* operator's label */
+    char address[ROUTER_ADDRESS_MAX];   /* server name as MprAdminServerConnect takes it */
+    unsigned port;                      /* SMB port, 0 = 445 */
+    char auth_file[ROUTER_PATH_MAX];    /* smbclient auth file, "" = anonymous */
+    unsigned interval_s;                /* probe interval */
+    unsigned timeout_ms;                /* per-probe timeout */
+    unsigned hysteresis;                /* consecutive probes before a trap */
+    MPRMON_ENCRYPTION encryption;
+};
+
+struct daemon_config {
+    unsigned max_concurrency;   /* probe workers */
+    unsigned trap_rate_per_min; /* notifications per minute, whole daemon */
+    struct router_config *routers; /* sorted by id */
+    size_t n_routers;
+};
+
+/*
+ * Parse and validate a config file.  On error returns -1 and writes
+ * "PATH:LINE: message" into err (never a password).  Unknown keys, bad
+ * values, duplicate ids are errors.
+ */
+int config_load(const char *path, struct daemon_config *out, char *err,
+                size_t errlen);
+
+/* The same from text (for tests and fuzzers); name is used in messages. */
+int config_parse(const char *name, const char *text, size_t len,
+                 struct daemon_config *out, char *err, size_t errlen);
+
+void config_free(struct daemon_config *cfg);
+
+/* Are cfg's routers present and sorted by strictly increasing id, as
+ * config_load leaves them?  The registry and prober rely on it. */
+bool config_routers_sorted(const struct daemon_config *cfg);
+
+/* Do two router stanzas describe the same probe target and settings?
+ * Everything but the name is compared (a rename keeps a router's state). */
+int router_config_equal(const struct router_config *a,
+                        const struct router_config *b);
+
+/* Do two stanzas probe the same server the same way (id, address, port,
+ * auth file, encryption)?  A reload that changes only interval, timeout,
+ * hysteresis or name keeps the router's handle, state and counters; any
+ * other change starts it afresh. */
+int router_config_same_target(const struct router_config *a,
+                              const struct router_config *b);
+
+#endif
