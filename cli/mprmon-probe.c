@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "mprapi.h"
 #include "target.h"
 
@@ -19,33 +20,43 @@ struct probe_settings {
     MPRMON_CONNECT_OPTIONS options;
     int query_service;
     int query_info;
+    int json; /* JSON Lines instead of the aligned text */
 };
+
+static const char probe_usage_text[] =
+    "Usage: mprmon-probe [OPTIONS] SERVER [[OPTIONS] SERVER]...\n"
+    "Connect to each Windows RRAS server with MprAdminServerConnect and\n"
+    "print one line per server: server, numeric code, symbolic name,\n"
+    "time taken, Windows' text for the code; then the RemoteAccess\n"
+    "service state and the router's level-0 information.\n"
+    "\n"
+    "SERVER is NAME, NAME:PORT, an IPv4 or IPv6 address, [IPv6]:PORT.\n"
+    "Options apply to the servers that follow them on the command line.\n"
+    "\n"
+    "  -A, --authentication-file FILE  credentials in smbclient's format\n"
+    "                                  (username =, password =, domain =);\n"
+    "                                  must not be readable by others\n"
+    "  -p, --port PORT                 SMB port (default 445)\n"
+    "  -t, --timeout MS                per-operation timeout (default 10000)\n"
+    "  -e, --encryption MODE           off, if-available (default), required\n"
+    "  -c, --connect-only              only MprAdminServerConnect\n"
+    "  -j, --json                      before any server: one JSON object\n"
+    "                                  per server and line (JSON Lines):\n"
+    "                                  server, code, name, text, detail,\n"
+    "                                  time_ms, service {state, code, name,\n"
+    "                                  current_state}, info {code, name,\n"
+    "                                  uptime, total_ports, ports_in_use,\n"
+    "                                  lan_only}; null when not asked\n"
+    "  -h, --help                      this text\n"
+    "  -V, --version                   the version\n"
+    "\n"
+    "Exit status: 0 if every server connected, 1 if any did not\n"
+    "(the service state and information do not change it), 2 for a\n"
+    "usage error or an unusable credentials file (nothing is probed).\n";
 
 static void usage(FILE *out)
 {
-    fputs(
-        "Usage: mprmon-probe [OPTIONS] SERVER [[OPTIONS] SERVER]...\n"
-        "Connect to each Windows RRAS server with MprAdminServerConnect and\n"
-        "print one line per server: server, numeric code, symbolic name,\n"
-        "time taken, Windows' text for the code; then the RemoteAccess\n"
-        "service state and the router's level-0 information.\n"
-        "\n"
-        "SERVER is NAME, NAME:PORT, an IPv4 or IPv6 address, [IPv6]:PORT.\n"
-        "Options apply to the servers that follow them on the command line.\n"
-        "\n"
-        "  -A, --authentication-file FILE  credentials in smbclient's format\n"
-        "                                  (username =, password =, domain =);\n"
-        "                                  must not be readable by others\n"
-        "  -p, --port PORT                 SMB port (default 445)\n"
-        "  -t, --timeout MS                per-operation timeout (default 10000)\n"
-        "  -e, --encryption MODE           off, if-available (default), required\n"
-        "  -c, --connect-only              only MprAdminServerConnect\n"
-        "  -h, --help                      this text\n"
-        "  -V, --version                   the version\n"
-        "\n"
-        "Exit status: 0 if every server connected, 1 if any did not,\n"
-        "2 for a usage error or an unusable credentials file.\n",
-        out);
+    fputs(probe_usage_text, out);
 }
 
 static double elapsed_ms(const struct timespec *start)
@@ -75,76 +86,185 @@ static const char *service_state_name(MPRMON_SERVICE_STATE s)
     }
 }
 
-/* Service state and level-0 information, appended to the server's line. */
-static void print_details(LPWSTR wide, MPR_SERVER_HANDLE h,
-                          const struct probe_settings *ps)
+/* What one server said: filled first, then written as text or JSON. */
+struct probe_result {
+    const char *server; /* the argument as given */
+    DWORD code;         /* the connect code */
+    int timed;          /* connect attempted: ms is meaningful */
+    double ms;
+    char detail[512]; /* MprmonGetLastErrorDetail of a failed connect */
+    int service_asked;
+    DWORD service_code;
+    MPRMON_SERVICE_STATE service_state;
+    DWORD service_raw; /* SERVICE_* value from the SCM, 0 if none */
+    int info_asked;
+    DWORD info_code;
+    MPR_SERVER_0 info;
+};
+
+/* Service state and level-0 information.  Asked even after a failed
+ * connect for the service (the SCM is a different pipe), not for the
+ * information, which needs the handle. */
+static void probe_details(LPWSTR wide, MPR_SERVER_HANDLE h,
+                          const struct probe_settings *ps,
+                          struct probe_result *r)
 {
     if (ps->query_service) {
-        MPRMON_SERVICE_STATE state;
-        DWORD raw = 0;
-        DWORD rc = MprmonQueryServiceState(wide, &ps->options, &state, &raw);
-        if (rc == NO_ERROR)
-            printf("  service=%s", service_state_name(state));
-        else
-            printf("  service=%s(%u %s)", service_state_name(state),
-                   (unsigned)rc, MprmonErrorName(rc));
+        r->service_asked = 1;
+        r->service_code = MprmonQueryServiceState(
+            wide, &ps->options, &r->service_state, &r->service_raw);
     }
     if (ps->query_info && h) {
         LPBYTE buf = NULL;
-        DWORD rc = MprAdminServerGetInfo(h, 0, &buf);
-        if (rc == NO_ERROR) {
-            const MPR_SERVER_0 *info = (const MPR_SERVER_0 *)buf;
-            printf("  uptime=%us ports=%u/%u lan-only=%s",
-                   (unsigned)info->dwUpTime, (unsigned)info->dwPortsInUse,
-                   (unsigned)info->dwTotalPorts,
-                   info->fLanOnlyMode ? "yes" : "no");
-            MprAdminBufferFree(buf);
-        } else {
-            printf("  info=(%u %s)", (unsigned)rc, MprmonErrorName(rc));
-        }
+        r->info_asked = 1;
+        r->info_code = MprAdminServerGetInfo(h, 0, &buf);
+        if (r->info_code == NO_ERROR)
+            memcpy(&r->info, buf, sizeof(r->info));
+        MprAdminBufferFree(buf);
     }
 }
 
-/* Probe one server; returns its connect code. */
+static void print_text(const struct probe_result *r)
+{
+    if (!r->timed) {
+        printf("%-22s %5u %-26s %9s  %s\n", r->server, (unsigned)r->code,
+               MprmonErrorName(r->code), "-", r->detail);
+        return;
+    }
+    printf("%-22s %5u %-26s %7.1fms  %s", r->server, (unsigned)r->code,
+           MprmonErrorName(r->code), r->ms, MprmonErrorText(r->code));
+    if (r->code != NO_ERROR && r->detail[0])
+        printf(" (%s)", r->detail);
+    if (r->service_asked) {
+        if (r->service_code == NO_ERROR)
+            printf("  service=%s", service_state_name(r->service_state));
+        else
+            printf("  service=%s(%u %s)", service_state_name(r->service_state),
+                   (unsigned)r->service_code, MprmonErrorName(r->service_code));
+    }
+    if (r->info_asked) {
+        if (r->info_code == NO_ERROR)
+            printf("  uptime=%us ports=%u/%u lan-only=%s",
+                   (unsigned)r->info.dwUpTime, (unsigned)r->info.dwPortsInUse,
+                   (unsigned)r->info.dwTotalPorts,
+                   r->info.fLanOnlyMode ? "yes" : "no");
+        else
+            printf("  info=(%u %s)", (unsigned)r->info_code,
+                   MprmonErrorName(r->info_code));
+    }
+    putchar('\n');
+}
+
+/* Print s as a JSON string; s can be as long as an argument. */
+static void print_json_string(const char *s)
+{
+    char small[256];
+    size_t need = json_escape(s, small, sizeof(small));
+
+    if (need < sizeof(small)) {
+        fputs(small, stdout);
+        return;
+    }
+    char *big = malloc(need + 1);
+    if (!big) {
+        /* Still valid JSON, and says what happened. */
+        fputs("\"(out of memory)\"", stdout);
+        return;
+    }
+    json_escape(s, big, need + 1);
+    fputs(big, stdout);
+    free(big);
+}
+
+static void print_json_code(DWORD code)
+{
+    printf("\"code\":%u,\"name\":", (unsigned)code);
+    print_json_string(MprmonErrorName(code));
+}
+
+/* One JSON object on one line (JSON Lines): a script can read each server's
+ * result as soon as it is printed, whatever the number of servers. */
+static void print_json(const struct probe_result *r)
+{
+    fputs("{\"server\":", stdout);
+    print_json_string(r->server);
+    putchar(',');
+    print_json_code(r->code);
+    fputs(",\"text\":", stdout);
+    print_json_string(MprmonErrorText(r->code));
+    fputs(",\"detail\":", stdout);
+    print_json_string(r->detail);
+    if (r->timed)
+        printf(",\"time_ms\":%.1f", r->ms);
+    else
+        fputs(",\"time_ms\":null", stdout);
+    fputs(",\"service\":", stdout);
+    if (r->service_asked) {
+        fputs("{\"state\":", stdout);
+        print_json_string(service_state_name(r->service_state));
+        putchar(',');
+        print_json_code(r->service_code);
+        printf(",\"current_state\":%u}", (unsigned)r->service_raw);
+    } else {
+        fputs("null", stdout);
+    }
+    fputs(",\"info\":", stdout);
+    if (r->info_asked) {
+        putchar('{');
+        print_json_code(r->info_code);
+        if (r->info_code == NO_ERROR)
+            printf(",\"uptime\":%u,\"total_ports\":%u,\"ports_in_use\":%u,"
+                   "\"lan_only\":%s",
+                   (unsigned)r->info.dwUpTime, (unsigned)r->info.dwTotalPorts,
+                   (unsigned)r->info.dwPortsInUse,
+                   r->info.fLanOnlyMode ? "true" : "false");
+        putchar('}');
+    } else {
+        fputs("null", stdout);
+    }
+    fputs("}\n", stdout);
+}
+
+/* Probe one server, print its result; returns its connect code. */
 static DWORD probe_one(const char *arg, struct probe_settings *ps)
 {
-    char host[300], err[200];
+    char host[300];
     unsigned port;
     MPR_SERVER_HANDLE h = NULL;
     struct timespec start;
+    struct probe_result r;
+    LPWSTR wide = NULL;
 
-    if (target_parse(arg, host, sizeof(host), &port, err, sizeof(err)) != 0) {
-        printf("%-22s %5u %-26s %9s  %s\n", arg, ERROR_INVALID_PARAMETER,
-               MprmonErrorName(ERROR_INVALID_PARAMETER), "-", err);
-        return ERROR_INVALID_PARAMETER;
+    memset(&r, 0, sizeof(r));
+    r.server = arg;
+    if (target_parse(arg, host, sizeof(host), &port, r.detail,
+                     sizeof(r.detail)) != 0) {
+        r.code = ERROR_INVALID_PARAMETER;
+    } else if (!(wide = MprmonUtf8ToWide(host))) {
+        r.code = ERROR_INVALID_PARAMETER;
+        snprintf(r.detail, sizeof(r.detail), "server name is not valid UTF-8");
+    } else {
+        struct probe_settings effective = *ps;
+        if (port)
+            effective.options.dwPort = port;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        r.code = MprmonServerConnectEx(wide, &effective.options, &h);
+        r.ms = elapsed_ms(&start);
+        r.timed = 1;
+        /* Copied now: the next library call replaces it. */
+        if (r.code != NO_ERROR)
+            snprintf(r.detail, sizeof(r.detail), "%s",
+                     MprmonGetLastErrorDetail());
+        probe_details(wide, h, &effective, &r);
     }
-    MPRMON_CONNECT_OPTIONS options = ps->options;
-    if (port)
-        options.dwPort = port;
-    struct probe_settings effective = *ps;
-    effective.options = options;
-
-    LPWSTR wide = MprmonUtf8ToWide(host);
-    if (!wide) {
-        printf("%-22s %5u %-26s %9s  server name is not valid UTF-8\n", arg,
-               ERROR_INVALID_PARAMETER,
-               MprmonErrorName(ERROR_INVALID_PARAMETER), "-");
-        return ERROR_INVALID_PARAMETER;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    DWORD rc = MprmonServerConnectEx(wide, &options, &h);
-    double ms = elapsed_ms(&start);
-    const char *detail = MprmonGetLastErrorDetail();
-    printf("%-22s %5u %-26s %7.1fms  %s", arg, (unsigned)rc,
-           MprmonErrorName(rc), ms, MprmonErrorText(rc));
-    if (rc != NO_ERROR && detail[0])
-        printf(" (%s)", detail);
-    print_details(wide, h, &effective);
-    putchar('\n');
+    if (ps->json)
+        print_json(&r);
+    else
+        print_text(&r);
     fflush(stdout);
     MprAdminServerDisconnect(h);
     MprAdminBufferFree(wide);
-    return rc;
+    return r.code;
 }
 
 static int parse_uint(const char *text, unsigned long max, DWORD *out)
@@ -164,17 +284,26 @@ static int check_auth_file(const char *path)
 {
     MPRMON_CONNECT_OPTIONS probe_only = {.pszCredentialsFile = path};
     DWORD rc = MprmonSetServerOptions("mprmon-probe.invalid", &probe_only);
+    char detail[512];
 
+    /* Copied before the clean-up call below replaces it. */
+    snprintf(detail, sizeof(detail), "%s", MprmonGetLastErrorDetail());
     MprmonSetServerOptions("mprmon-probe.invalid", NULL);
     if (rc == NO_ERROR)
         return 0;
-    fprintf(stderr, "mprmon-probe: credentials file %s: %s\n", path,
-            MprmonGetLastErrorDetail()[0] ? MprmonGetLastErrorDetail()
-                                          : MprmonErrorText(rc));
+    /* The library's detail already names the file, usually. */
+    if (detail[0] && strstr(detail, path))
+        fprintf(stderr, "mprmon-probe: credentials file %s\n", detail);
+    else
+        fprintf(stderr, "mprmon-probe: credentials file %s: %s\n", path,
+                detail[0] ? detail : MprmonErrorText(rc));
     return -1;
 }
 
-int main(int argc, char **argv)
+/* Parse the command line and, if probe is set, probe each server with the
+ * options before it.  Returns the exit status, or -1 when there is nothing
+ * to report yet (a dry pass that found no error). */
+static int run_command(int argc, char **argv, int probe)
 {
     static const struct option longopts[] = {
         {"authentication-file", required_argument, NULL, 'A'},
@@ -182,6 +311,7 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 't'},
         {"encryption", required_argument, NULL, 'e'},
         {"connect-only", no_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -189,10 +319,12 @@ int main(int argc, char **argv)
     struct probe_settings ps = {.query_service = 1, .query_info = 1};
     int servers = 0, failures = 0, opt;
 
+    optind = 0; /* glibc: 0 restarts getopt completely, for the 2nd pass */
+
     /* '+' stops at the first server, so that options apply to the servers
      * after them; the loop resumes option parsing after each server. */
     while (optind < argc) {
-        while ((opt = getopt_long(argc, argv, "+A:p:t:e:chV", longopts,
+        while ((opt = getopt_long(argc, argv, "+A:p:t:e:cjhV", longopts,
                                   NULL)) != -1) {
             switch (opt) {
             case 'A':
@@ -207,10 +339,8 @@ int main(int argc, char **argv)
                 }
                 break;
             case 't':
-                if (parse_uint(optarg, 3600000, &ps.options.dwTimeoutMs) !=
-                    0) {
-                    fprintf(stderr, "mprmon-probe: bad timeout '%s'\n",
-                            optarg);
+                if (parse_uint(optarg, 3600000, &ps.options.dwTimeoutMs) != 0) {
+                    fprintf(stderr, "mprmon-probe: bad timeout '%s'\n", optarg);
                     return EXIT_USAGE;
                 }
                 break;
@@ -231,6 +361,15 @@ int main(int argc, char **argv)
                 ps.query_service = 0;
                 ps.query_info = 0;
                 break;
+            case 'j':
+                /* One format per run: a script must not get text first. */
+                if (servers > 0) {
+                    fprintf(stderr, "mprmon-probe: --json must come before "
+                                    "the first server\n");
+                    return EXIT_USAGE;
+                }
+                ps.json = 1;
+                break;
             case 'h':
                 usage(stdout);
                 return 0;
@@ -244,7 +383,7 @@ int main(int argc, char **argv)
         }
         if (optind < argc) {
             servers++;
-            if (probe_one(argv[optind], &ps) != NO_ERROR)
+            if (probe && probe_one(argv[optind], &ps) != NO_ERROR)
                 failures++;
             optind++;
         }
@@ -253,5 +392,17 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (!probe)
+        return -1;
     return failures ? EXIT_SOME_FAILED : EXIT_ALL_CONNECTED;
+}
+
+int main(int argc, char **argv)
+{
+    /* A dry pass first: any usage error or unusable credentials file ends
+     * the run before a single server is probed, so status 2 never comes
+     * with half the results printed. */
+    int rc = run_command(argc, argv, 0);
+
+    return rc >= 0 ? rc : run_command(argc, argv, 1);
 }

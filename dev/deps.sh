@@ -6,10 +6,11 @@ set -euo pipefail
 packages=(
     build-essential autoconf automake libtool autoconf-archive pkg-config
     check valgrind
-    libsmbclient-dev samba smbclient
+    libsmbclient-dev samba smbclient nettle-dev
     python3 python3-impacket
     libsnmp-dev snmpd snmp snmptrapd
     smitools tshark
+    debhelper lintian
 )
 
 missing=()

@@ -85,7 +85,11 @@ DWORD api_open_association(const char *host,
                        pipe_name, describe_open_failure(rc));
         return rc;
     }
-    rc = rpc_bind(pipe, iface, out);
+    if (settings->rpc_auth_level != MPRMON_RPC_AUTHN_LEVEL_NONE)
+        rc = rpc_bind_auth(pipe, iface, &settings->creds,
+                           settings->rpc_auth_level, out);
+    else
+        rc = rpc_bind(pipe, iface, out);
     if (rc != NO_ERROR && MprmonGetLastErrorDetail()[0] == '\0')
         detail_set("%s:%u \\PIPE\\%s: bind refused or failed", host,
                    settings->port, pipe_name);

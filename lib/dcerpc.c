@@ -76,7 +76,7 @@ static void put_hdr(uint8_t *p, uint8_t ptype, uint8_t flags,
     p[6] = 0;
     p[7] = 0;
     put_u16(p + 8, frag_length);
-    put_u16(p + 10, 0); /* no authentication: we rely on the SMB session */
+    put_u16(p + 10, 0); /* set by dcerpc_append_auth when authenticated */
     put_u32(p + 12, call_id);
 }
 
@@ -160,11 +160,11 @@ DWORD dcerpc_decode_hdr(const uint8_t *buf, size_t len, struct dcerpc_hdr *out)
     return NO_ERROR;
 }
 
-DWORD dcerpc_encode_bind(uint32_t call_id,
-                         const struct dcerpc_syntax_id *abstract,
-                         const struct dcerpc_syntax_id *transfer,
-                         uint16_t max_xmit_frag, uint16_t max_recv_frag,
-                         uint8_t *buf, size_t cap, size_t *out_len)
+static DWORD encode_bind_like(uint8_t ptype, uint32_t call_id,
+                              const struct dcerpc_syntax_id *abstract,
+                              const struct dcerpc_syntax_id *transfer,
+                              uint16_t max_xmit_frag, uint16_t max_recv_frag,
+                              uint8_t *buf, size_t cap, size_t *out_len)
 {
     uint8_t *p;
 
@@ -172,7 +172,7 @@ DWORD dcerpc_encode_bind(uint32_t call_id,
         return ERROR_INVALID_PARAMETER;
     if (cap < DCERPC_BIND_LEN)
         return ERROR_INSUFFICIENT_BUFFER;
-    put_hdr(buf, DCERPC_PKT_BIND, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG,
+    put_hdr(buf, ptype, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG,
             DCERPC_BIND_LEN, call_id);
     p = buf + DCERPC_HDR_LEN;
     /* C706 12.6.4.3 rpcconn_bind_hdr_t */
@@ -191,6 +191,29 @@ DWORD dcerpc_encode_bind(uint32_t call_id,
     put_syntax(p + 36, transfer);
     *out_len = DCERPC_BIND_LEN;
     return NO_ERROR;
+}
+
+DWORD dcerpc_encode_bind(uint32_t call_id,
+                         const struct dcerpc_syntax_id *abstract,
+                         const struct dcerpc_syntax_id *transfer,
+                         uint16_t max_xmit_frag, uint16_t max_recv_frag,
+                         uint8_t *buf, size_t cap, size_t *out_len)
+{
+    return encode_bind_like(DCERPC_PKT_BIND, call_id, abstract, transfer,
+                            max_xmit_frag, max_recv_frag, buf, cap, out_len);
+}
+
+/* alter_context has the bind's layout (C706 12.6.4.1). */
+DWORD dcerpc_encode_alter_context(uint32_t call_id,
+                                  const struct dcerpc_syntax_id *abstract,
+                                  const struct dcerpc_syntax_id *transfer,
+                                  uint16_t max_xmit_frag,
+                                  uint16_t max_recv_frag, uint8_t *buf,
+                                  size_t cap, size_t *out_len)
+{
+    return encode_bind_like(DCERPC_PKT_ALTER_CONTEXT, call_id, abstract,
+                            transfer, max_xmit_frag, max_recv_frag, buf, cap,
+                            out_len);
 }
 
 DWORD dcerpc_encode_request(uint32_t call_id, uint8_t pfc_flags,
@@ -246,7 +269,7 @@ static DWORD decode_pdu_start(const uint8_t *pdu, size_t len, uint8_t ptype,
     return NO_ERROR;
 }
 
-DWORD dcerpc_decode_bind_ack(const uint8_t *pdu, size_t len,
+static DWORD decode_ack_like(uint8_t ptype, const uint8_t *pdu, size_t len,
                              struct dcerpc_bind_ack *out)
 {
     struct dcerpc_bind_ack a;
@@ -259,8 +282,7 @@ DWORD dcerpc_decode_bind_ack(const uint8_t *pdu, size_t len,
     /* C706 12.6.4.4 rpcconn_bind_ack_hdr_t: max_xmit_frag, max_recv_frag,
      * assoc_group_id, sec_addr (port_any_t: u16 length + bytes), pad to a
      * 4-byte boundary, p_result_list_t. */
-    rc = decode_pdu_start(pdu, len, DCERPC_PKT_BIND_ACK, DCERPC_HDR_LEN + 10,
-                          &a.hdr, &end);
+    rc = decode_pdu_start(pdu, len, ptype, DCERPC_HDR_LEN + 10, &a.hdr, &end);
     if (rc != NO_ERROR)
         return rc;
     a.max_xmit_frag = get_u16(pdu + 16);
@@ -291,6 +313,19 @@ DWORD dcerpc_decode_bind_ack(const uint8_t *pdu, size_t len,
     get_syntax(pdu + off + 4, &a.result.transfer_syntax);
     *out = a;
     return NO_ERROR;
+}
+
+DWORD dcerpc_decode_bind_ack(const uint8_t *pdu, size_t len,
+                             struct dcerpc_bind_ack *out)
+{
+    return decode_ack_like(DCERPC_PKT_BIND_ACK, pdu, len, out);
+}
+
+/* alter_context_resp has the bind_ack's layout (C706 12.6.4.2). */
+DWORD dcerpc_decode_alter_context_resp(const uint8_t *pdu, size_t len,
+                                       struct dcerpc_bind_ack *out)
+{
+    return decode_ack_like(DCERPC_PKT_ALTER_CONTEXT_RESP, pdu, len, out);
 }
 
 DWORD dcerpc_decode_bind_nak(const uint8_t *pdu, size_t len,
@@ -378,5 +413,83 @@ DWORD dcerpc_decode_fault(const uint8_t *pdu, size_t len,
     f.cancel_count = pdu[22];
     f.status = get_u32(pdu + 24);
     *out = f;
+    return NO_ERROR;
+}
+
+DWORD dcerpc_append_auth(uint8_t *buf, size_t cap, size_t *len, size_t pad,
+                         const struct dcerpc_auth *a, const uint8_t *value,
+                         size_t value_len)
+{
+    size_t total;
+    uint8_t *p;
+
+    if (!buf || !len || !a || *len < DCERPC_HDR_LEN || pad > UINT8_MAX ||
+        value_len > UINT16_MAX)
+        return ERROR_INVALID_PARAMETER;
+    total = *len + pad + DCERPC_SEC_TRAILER_LEN + value_len;
+    if (total > UINT16_MAX)
+        return ERROR_INVALID_PARAMETER;
+    if (total > cap)
+        return ERROR_INSUFFICIENT_BUFFER;
+    p = buf + *len;
+    memset(p, 0, pad);
+    p += pad;
+    /* MS-RPCE 2.2.2.11: auth_type, auth_level, auth_pad_length,
+     * auth_reserved, auth_context_id. */
+    p[0] = a->auth_type;
+    p[1] = a->auth_level;
+    p[2] = (uint8_t)pad;
+    p[3] = 0;
+    put_u32(p + 4, a->auth_context_id);
+    p += DCERPC_SEC_TRAILER_LEN;
+    if (value)
+        memcpy(p, value, value_len);
+    else
+        memset(p, 0, value_len);
+    put_u16(buf + 8, (uint16_t)total);
+    put_u16(buf + 10, (uint16_t)value_len);
+    *len = total;
+    return NO_ERROR;
+}
+
+DWORD dcerpc_encode_auth3(uint32_t call_id, uint8_t *buf, size_t cap,
+                          size_t *out_len)
+{
+    if (!buf || !out_len)
+        return ERROR_INVALID_PARAMETER;
+    if (cap < DCERPC_AUTH3_HDR_LEN)
+        return ERROR_INSUFFICIENT_BUFFER;
+    put_hdr(buf, DCERPC_PKT_AUTH3, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG,
+            DCERPC_AUTH3_HDR_LEN, call_id);
+    /* MS-RPCE 2.2.2.10: four bytes of padding (where C706 keeps the frag
+     * sizes); Windows sends zeros. */
+    memset(buf + DCERPC_HDR_LEN, 0, 4);
+    *out_len = DCERPC_AUTH3_HDR_LEN;
+    return NO_ERROR;
+}
+
+DWORD dcerpc_decode_auth(const uint8_t *pdu, size_t len,
+                         const struct dcerpc_hdr *hdr, size_t body_start,
+                         struct dcerpc_auth *out)
+{
+    size_t off;
+
+    if (!pdu || !hdr || !out)
+        return ERROR_INVALID_PARAMETER;
+    /* dcerpc_decode_hdr checked that trailer and value fit frag_length. */
+    if (hdr->auth_length == 0 || hdr->frag_length > len)
+        return RPC_S_PROTOCOL_ERROR;
+    off = (size_t)hdr->frag_length - hdr->auth_length - DCERPC_SEC_TRAILER_LEN;
+    if (off < body_start)
+        return RPC_S_PROTOCOL_ERROR;
+    out->auth_type = pdu[off];
+    out->auth_level = pdu[off + 1];
+    out->auth_pad_length = pdu[off + 2];
+    out->auth_context_id = get_u32(pdu + off + 4);
+    if (out->auth_pad_length > off - body_start)
+        return RPC_S_PROTOCOL_ERROR;
+    out->trailer_off = off;
+    out->value = pdu + off + DCERPC_SEC_TRAILER_LEN;
+    out->value_len = hdr->auth_length;
     return NO_ERROR;
 }

@@ -97,6 +97,7 @@ enum dcerpc_ptype {
  * Windows servers put in the status field. */
 #define DCERPC_NCA_S_FAULT_ACCESS_DENIED 0x00000005u
 #define DCERPC_NCA_S_FAULT_NDR 0x000006f7u
+#define DCERPC_FAULT_SEC_PKG_ERROR 0x00000721u /* RPC_S_SEC_PKG_ERROR */
 #define DCERPC_NCA_S_FAULT_INT_DIV_BY_ZERO 0x1c000001u
 #define DCERPC_NCA_S_FAULT_INVALID_TAG 0x1c000006u
 #define DCERPC_NCA_S_FAULT_INVALID_BOUND 0x1c000007u
@@ -195,6 +196,15 @@ DWORD dcerpc_encode_bind(uint32_t call_id,
                          uint16_t max_xmit_frag, uint16_t max_recv_frag,
                          uint8_t *buf, size_t cap, size_t *out_len);
 
+/* alter_context (ptype 14): the bind's layout, for the third leg of an
+ * SPNEGO bind (MS-RPCE 3.3.1.5.2). */
+DWORD dcerpc_encode_alter_context(uint32_t call_id,
+                                  const struct dcerpc_syntax_id *abstract,
+                                  const struct dcerpc_syntax_id *transfer,
+                                  uint16_t max_xmit_frag,
+                                  uint16_t max_recv_frag, uint8_t *buf,
+                                  size_t cap, size_t *out_len);
+
 DWORD dcerpc_encode_request(uint32_t call_id, uint8_t pfc_flags,
                             uint32_t alloc_hint, uint16_t p_cont_id,
                             uint16_t opnum, const uint8_t *stub,
@@ -208,12 +218,61 @@ DWORD dcerpc_encode_request(uint32_t call_id, uint8_t pfc_flags,
  */
 DWORD dcerpc_decode_bind_ack(const uint8_t *pdu, size_t len,
                              struct dcerpc_bind_ack *out);
+/* alter_context_resp (ptype 15), laid out as a bind_ack. */
+DWORD dcerpc_decode_alter_context_resp(const uint8_t *pdu, size_t len,
+                                       struct dcerpc_bind_ack *out);
 DWORD dcerpc_decode_bind_nak(const uint8_t *pdu, size_t len,
                              struct dcerpc_bind_nak *out);
 DWORD dcerpc_decode_response(const uint8_t *pdu, size_t len,
                              struct dcerpc_response *out);
 DWORD dcerpc_decode_fault(const uint8_t *pdu, size_t len,
                           struct dcerpc_fault *out);
+
+/* Authentication (MS-RPCE 2.2.1.1.7, 2.2.1.1.8). */
+#define DCERPC_AUTHN_GSS_NEGOTIATE 9u /* RPC_C_AUTHN_GSS_NEGOTIATE: SPNEGO */
+#define DCERPC_AUTHN_WINNT 10u        /* RPC_C_AUTHN_WINNT: NTLMSSP */
+#define DCERPC_AUTHN_LEVEL_NONE 1u
+#define DCERPC_AUTHN_LEVEL_CONNECT 2u
+#define DCERPC_AUTHN_LEVEL_PKT_INTEGRITY 5u
+#define DCERPC_AUTHN_LEVEL_PKT_PRIVACY 6u
+#define DCERPC_AUTH3_HDR_LEN 20u /* header + 4 pad bytes, MS-RPCE 2.2.2.10 */
+
+/* sec_trailer, MS-RPCE 2.2.2.11, and where its auth_value is. */
+struct dcerpc_auth {
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint8_t auth_pad_length;
+    uint32_t auth_context_id;
+    const uint8_t *value; /* points into the PDU (auth_length bytes) */
+    uint16_t value_len;
+    size_t trailer_off; /* offset of the sec_trailer in the PDU */
+};
+
+/*
+ * Append pad zero bytes, a sec_trailer (auth_type, auth_level, pad,
+ * context id from *a) and value_len bytes of value (NULL: zeros, to be
+ * filled in, e.g. a signature) to the PDU in buf[0..*len), and set the
+ * header's frag_length and auth_length.  ERROR_INSUFFICIENT_BUFFER,
+ * ERROR_INVALID_PARAMETER (pad > 255, or a PDU over 65535 bytes).
+ */
+DWORD dcerpc_append_auth(uint8_t *buf, size_t cap, size_t *len, size_t pad,
+                         const struct dcerpc_auth *a, const uint8_t *value,
+                         size_t value_len);
+
+/* rpc_auth3 (ptype 16, MS-RPCE 2.2.2.10) without its trailer: append one
+ * with dcerpc_append_auth. */
+DWORD dcerpc_encode_auth3(uint32_t call_id, uint8_t *buf, size_t cap,
+                          size_t *out_len);
+
+/*
+ * The sec_trailer and auth_value of the PDU in pdu[0..len) (its header
+ * already decoded into *hdr, auth_length != 0).  body_start: where the
+ * PDU's body begins (the pad must lie inside the body).
+ * RPC_S_PROTOCOL_ERROR when they do not fit.
+ */
+DWORD dcerpc_decode_auth(const uint8_t *pdu, size_t len,
+                         const struct dcerpc_hdr *hdr, size_t body_start,
+                         struct dcerpc_auth *out);
 
 /* Equality of two syntax identifiers (UUID and both version numbers). */
 int dcerpc_syntax_equal(const struct dcerpc_syntax_id *a,

@@ -204,7 +204,22 @@ typedef struct _MPRMON_CONNECT_OPTIONS {
     const char *pszUser;            /* or NULL */
     const char *pszPassword;        /* or NULL; wiped from our copies */
     const char *pszDomain;          /* or NULL */
+    /* DCE/RPC-level authentication (NTLMSSP over the same credentials as
+     * the SMB session): MPRMON_RPC_AUTHN_LEVEL_NONE (0, the default: the
+     * SMB session carries the identity and, with SMB3 encryption,
+     * confidentiality), _CONNECT (2), _PKT_INTEGRITY (5: every PDU signed),
+     * _PKT_PRIVACY (6: also sealed).  Other values: ERROR_INVALID_PARAMETER.
+     * A response that fails its signature check gives RPC_S_PROTOCOL_ERROR
+     * (detail "signature check failed ..."). */
+    DWORD dwRpcAuthLevel;
 } MPRMON_CONNECT_OPTIONS;
+
+/* Values of MPRMON_CONNECT_OPTIONS.dwRpcAuthLevel (Windows'
+ * RPC_C_AUTHN_LEVEL_* numbers). */
+#define MPRMON_RPC_AUTHN_LEVEL_NONE 0u
+#define MPRMON_RPC_AUTHN_LEVEL_CONNECT 2u
+#define MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY 5u
+#define MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY 6u
 
 /*
  * MprmonSetServerOptions - store how to reach a server by name.

@@ -26,6 +26,7 @@
 #include <libsmbclient.h>
 
 #include "pipe_priv.h"
+#include "smb_threads_priv.h"
 
 #define PIPE_SMB_DEFAULT_PORT 445
 #define PIPE_SMB_DEFAULT_TIMEOUT_MS 10000
@@ -42,23 +43,54 @@ struct pipe_smb {
     smbc_write_fn write_fn;
     smbc_close_fn close_fn;
     struct mpr_creds creds; /* our copy, for the auth callback */
+    int serial;             /* no thread hooks: I/O holds pipe_smb_lock */
 };
 
 /*
- * Every call into libsmbclient holds this lock, I/O included.
+ * Locking.  libsmbclient is thread-safe only with Samba's thread hooks
+ * installed (smb_threads.c): without them Samba's talloc stack frames are one
+ * process-wide stack, and two threads in libsmbclient at once crash within a
+ * few connections (seen: talloc aborts and SIGSEGVs in negprot/gensec).
  *
- * libsmbclient is thread-safe only after smbc_thread_posix() has installed
- * Samba's thread hooks, and Debian's 4.17 libsmbclient declares that
- * function but does not export it (the link fails).  Without the hooks,
- * Samba's talloc stack frames are one process-wide stack (libsamba-util has
- * no thread-local storage), and two threads in libsmbclient at once crash
- * within a few connections (seen: SIGSEGV in gensec during negprot; the
- * test_threads case in check_pipe_smb reproduces it without this lock).
+ * With the hooks, calls on different contexts run in parallel, so a router
+ * that does not answer holds up only its own probe.  pipe_smb_lock then
+ * guards what is still process-wide (checked in Samba 4.17's
+ * libsmb_context.c and libsmb_setget.c):
+ *  - the context pool;
+ *  - smbc_new_context / smbc_init_context / smbc_free_context: the first
+ *    loads smb.conf and sets up logging once per process and sets the global
+ *    debug level (lp_set_cmdline), and freeing the last initialised context
+ *    tears that global state down (gfree_all);
+ *  - smbc_setLogCallback, which sets Samba's one debug callback;
+ *  - every call until one pipe has been opened (pipe_smb_warm): the first
+ *    session set-up initialises process-wide tables without a lock (e.g.
+ *    gensec_init() marks itself done before it registers its backends, so a
+ *    second thread could use them half-built).
+ * Open, read, write, close and purge on a context this pipe owns need no
+ * global lock: pooled contexts stay initialised, so the global state they
+ * use cannot be torn down under them.
  *
- * The price: SMB work is serialised process-wide, so a server that does not
- * answer holds every other pipe up for up to its timeout per operation.
+ * Fallback: when the hooks cannot be installed, every call into
+ * libsmbclient, I/O included, holds pipe_smb_lock, as before: SMB work is
+ * then serialised process-wide, and a server that does not answer holds
+ * every other pipe up for up to its timeout per operation.
  */
 static pthread_mutex_t pipe_smb_lock = PTHREAD_MUTEX_INITIALIZER;
+/* A pipe has been opened with the hooks in place (under pipe_smb_lock). */
+static int pipe_smb_warm;
+
+/* The global lock around this pipe's I/O, in the fallback only. */
+static void pipe_smb_io_lock(const struct pipe_smb *p)
+{
+    if (p->serial)
+        pthread_mutex_lock(&pipe_smb_lock);
+}
+
+static void pipe_smb_io_unlock(const struct pipe_smb *p)
+{
+    if (p->serial)
+        pthread_mutex_unlock(&pipe_smb_lock);
+}
 
 /* libsmbclient logs level-0 messages to stdout unless told otherwise; a
  * library must not write on its caller's stdout, and the codes we return say
@@ -141,11 +173,11 @@ static DWORD pipe_smb_write_all(struct mpr_pipe *mp, const uint8_t *buf,
     while (done < len) {
         ssize_t n;
 
-        pthread_mutex_lock(&pipe_smb_lock);
+        pipe_smb_io_lock(p);
         errno = 0;
         n = p->write_fn(p->ctx, p->file, buf + done, len - done);
         e = errno;
-        pthread_mutex_unlock(&pipe_smb_lock);
+        pipe_smb_io_unlock(p);
         if (n < 0)
             return pipe_smb_map_errno(e);
         if (n == 0)
@@ -166,11 +198,11 @@ static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf, size_t len)
 
         /* Ask for exactly what is missing: a larger read on a pipe blocks
          * until the timeout (FACTS.md). */
-        pthread_mutex_lock(&pipe_smb_lock);
+        pipe_smb_io_lock(p);
         errno = 0;
         n = p->read_fn(p->ctx, p->file, buf + done, len - done);
         e = errno;
-        pthread_mutex_unlock(&pipe_smb_lock);
+        pipe_smb_io_unlock(p);
         if (n < 0)
             return pipe_smb_map_errno(e);
         if (n == 0)
@@ -187,30 +219,51 @@ static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf, size_t len)
 static SMBCCTX *pipe_smb_pool[PIPE_SMB_POOL_MAX];
 static size_t pipe_smb_pool_len;
 
-/* Give ctx back to the pool, or free it.  Lock held. */
-static void pipe_smb_ctx_release(SMBCCTX *ctx)
+/*
+ * Close p's file and drop its context's server connections: per-context
+ * work that may wait on the network, so the global lock is taken here only
+ * in the fallback.  Returns whether the context is clean enough to pool.
+ */
+static int pipe_smb_ctx_drop(struct pipe_smb *p)
 {
-    smbc_purge_cached_fn purge = smbc_getFunctionPurgeCachedServers(ctx);
+    smbc_purge_cached_fn purge;
     int clean;
 
-    smbc_setOptionUserData(ctx, NULL);
+    pipe_smb_io_lock(p);
+    if (p->file) {
+        p->close_fn(p->ctx, p->file); /* unlinks the file even if it fails */
+        p->file = NULL;
+    }
+    smbc_setOptionUserData(p->ctx, NULL);
+    purge = smbc_getFunctionPurgeCachedServers(p->ctx);
     /* Non-zero: some server could not be dropped; never reuse that. */
-    clean = purge && purge(ctx) == 0;
+    clean = purge && purge(p->ctx) == 0;
+    pipe_smb_io_unlock(p);
+    return clean;
+}
+
+/* Give ctx back to the pool, or free it.  Lock held. */
+static void pipe_smb_ctx_release(SMBCCTX *ctx, int clean)
+{
     if (clean && pipe_smb_pool_len < PIPE_SMB_POOL_MAX) {
         pipe_smb_pool[pipe_smb_pool_len++] = ctx;
     } else {
-        /* shutdown_ctx=1: also drop cached servers and their sockets. */
+        /* shutdown_ctx=1: also drop cached servers and their sockets.  The
+         * file is closed and the servers purged already, so this does not
+         * wait on the network under the lock. */
         smbc_free_context(ctx, 1);
     }
 }
 
-/* Close and free p.  Lock held. */
-static void pipe_smb_free_locked(struct pipe_smb *p)
+/* Close and free p.  Lock not held. */
+static void pipe_smb_free(struct pipe_smb *p)
 {
     if (p->ctx) {
-        if (p->file)
-            p->close_fn(p->ctx, p->file);
-        pipe_smb_ctx_release(p->ctx);
+        int clean = pipe_smb_ctx_drop(p);
+
+        pthread_mutex_lock(&pipe_smb_lock);
+        pipe_smb_ctx_release(p->ctx, clean);
+        pthread_mutex_unlock(&pipe_smb_lock);
     }
     creds_clear(&p->creds);
     free(p);
@@ -220,9 +273,7 @@ static void pipe_smb_close(struct mpr_pipe *mp)
 {
     if (!mp)
         return;
-    pthread_mutex_lock(&pipe_smb_lock);
-    pipe_smb_free_locked((struct pipe_smb *)mp);
-    pthread_mutex_unlock(&pipe_smb_lock);
+    pipe_smb_free((struct pipe_smb *)mp);
 }
 
 static const struct mpr_pipe_ops pipe_smb_ops = {
@@ -301,7 +352,7 @@ static SMBCCTX *pipe_smb_ctx_create(void)
 }
 
 /* A context for p, from the pool or new, set up for this pipe.  Lock
- * held. */
+ * held: the pool and context creation are process-wide. */
 static DWORD pipe_smb_ctx_acquire(struct pipe_smb *p,
                                   smbc_smb_encrypt_level level,
                                   unsigned timeout)
@@ -379,7 +430,7 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
     char url[PIPE_SMB_URL_MAX], urlhost[PIPE_SMB_URL_MAX / 2];
     unsigned port, timeout;
     DWORD rc;
-    int n;
+    int n, e, alone;
 
     if (!out)
         return ERROR_INVALID_PARAMETER;
@@ -421,23 +472,38 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
         }
     }
 
+    /* Before the first context exists: Samba's talloc stack cannot change
+     * to per-thread once used. */
+    p->serial = !smb_threads_install();
+
     pthread_mutex_lock(&pipe_smb_lock);
     rc = pipe_smb_ctx_acquire(p, level, timeout);
-    if (rc == NO_ERROR) {
-        open_fn = smbc_getFunctionOpen(p->ctx);
-        p->read_fn = smbc_getFunctionRead(p->ctx);
-        p->write_fn = smbc_getFunctionWrite(p->ctx);
-        p->close_fn = smbc_getFunctionClose(p->ctx);
-        errno = 0;
-        p->file = open_fn(p->ctx, url, O_RDWR, 0);
-        if (!p->file)
-            rc = pipe_smb_map_errno(errno);
-    }
-    if (rc != NO_ERROR)
-        pipe_smb_free_locked(p);
-    pthread_mutex_unlock(&pipe_smb_lock);
-    if (rc != NO_ERROR)
+    if (rc != NO_ERROR) {
+        pthread_mutex_unlock(&pipe_smb_lock);
+        creds_clear(&p->creds);
+        free(p);
         return rc;
+    }
+    open_fn = smbc_getFunctionOpen(p->ctx);
+    p->read_fn = smbc_getFunctionRead(p->ctx);
+    p->write_fn = smbc_getFunctionWrite(p->ctx);
+    p->close_fn = smbc_getFunctionClose(p->ctx);
+    /* Until one open has gone through, it runs alone (see the lock). */
+    alone = p->serial || !pipe_smb_warm;
+    if (!alone)
+        pthread_mutex_unlock(&pipe_smb_lock);
+    errno = 0;
+    p->file = open_fn(p->ctx, url, O_RDWR, 0);
+    e = errno;
+    if (alone) {
+        if (p->file && !p->serial)
+            pipe_smb_warm = 1;
+        pthread_mutex_unlock(&pipe_smb_lock);
+    }
+    if (!p->file) {
+        pipe_smb_free(p);
+        return pipe_smb_map_errno(e);
+    }
     *out = &p->base;
     return NO_ERROR;
 }

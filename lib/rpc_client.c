@@ -1,13 +1,18 @@
 /* rpc_client.c - a DCE/RPC client association over an mpr_pipe: bind once,
  * then calls with request fragmentation and response reassembly (C706
- * ch. 12, MS-RPCE 3.3.1).  No authentication at the RPC level: over a named
- * pipe the SMB session carries the caller's identity (MS-RRASM 2.1.1.1). */
+ * ch. 12, MS-RPCE 3.3.1).  By default no authentication at the RPC level:
+ * over a named pipe the SMB session carries the caller's identity (MS-RRASM
+ * 2.1.1.1).  rpc_bind_auth adds NTLMSSP at the connect, integrity or privacy
+ * level: a three-leg bind (bind + NEGOTIATE, bind_ack + CHALLENGE, rpc_auth3
+ * + AUTHENTICATE, MS-RPCE 3.3.1.5.2) and verifiers from rpc_auth.c. */
 #include "rpc_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "detail_priv.h"
+#include "rpc_auth_priv.h"
+#include "spnego_priv.h"
 
 /* A server that streams fragments forever must not keep us reading forever:
  * RPC_MAX_RESPONSE bounds the bytes, this bounds fragments that carry few
@@ -21,6 +26,13 @@
 
 /* Our presentation context id: we offer exactly one. */
 #define RPC_CONTEXT_ID 0u
+
+/* auth_context_id of our one security context (MS-RPCE 2.2.2.11: any value
+ * the client picks, the same on every PDU of the association). */
+#define RPC_AUTH_CONTEXT_ID 1u
+
+/* The bind (and its rpc_auth3) use call id 1; calls start at 2. */
+#define RPC_BIND_CALL_ID 1u
 
 const struct dcerpc_syntax_id rpc_iface_dimsvc = {
     {{0x00, 0xf0, 0x09, 0x8f, 0xed, 0xb7, 0xce, 0x11, 0xbb, 0xd2, 0x00, 0x00,
@@ -48,6 +60,11 @@ struct rpc_conn {
     /* Set after a transport or protocol failure: the byte stream may be
      * mid-PDU, so no later call can trust what it reads. */
     int broken;
+    /* RPC-level authentication; auth.ntlm NULL: none.  auth_proven: a
+     * response has come since the bind, so the server took our
+     * AUTHENTICATE. */
+    struct rpc_auth auth;
+    int auth_proven;
     /* One fragment in or out; we never accept more than we offered. */
     uint8_t frag[DCERPC_MAX_FRAG_DEFAULT];
 };
@@ -168,13 +185,277 @@ static DWORD rpc_unexpected(uint8_t ptype, const char *answering)
     return RPC_S_PROTOCOL_ERROR;
 }
 
-DWORD rpc_bind(struct mpr_pipe *pipe, const struct dcerpc_syntax_id *iface,
-               struct rpc_conn **out)
+/* The NTLMSSP CHALLENGE inside the bind_ack's auth_value: bare for auth
+ * type 10; for 9 inside an SPNEGO NegTokenResp, which must accept our
+ * NTLMSSP and ask for the next leg (RFC 4178 4.2.2). */
+static DWORD rpc_unwrap_challenge(const struct rpc_conn *c,
+                                  const struct dcerpc_auth *t,
+                                  const uint8_t **chal, size_t *chal_len)
 {
-    const uint32_t call_id = 1;
+    struct spnego_resp r;
+    DWORD rc;
+
+    if (c->auth.auth_type == DCERPC_AUTHN_WINNT) {
+        *chal = t->value;
+        *chal_len = t->value_len;
+        return NO_ERROR;
+    }
+    rc = spnego_parse_resp(t->value, t->value_len, &r);
+    if (rc != NO_ERROR)
+        return rc;
+    if (r.neg_state == SPNEGO_REJECT) {
+        detail_set("the server's SPNEGO rejected our NTLMSSP");
+        return ERROR_ACCESS_DENIED;
+    }
+    if (r.neg_state != SPNEGO_ACCEPT_INCOMPLETE || !r.mech_is_ntlmssp ||
+        !r.token) {
+        detail_set("unexpected SPNEGO answer to our bind (negState %u, "
+                   "mechanism %s, %s token)",
+                   r.neg_state, r.mech_is_ntlmssp ? "NTLMSSP" : "other/none",
+                   r.token ? "with" : "no");
+        return RPC_S_PROTOCOL_ERROR;
+    }
+    *chal = r.token;
+    *chal_len = r.token_len;
+    return NO_ERROR;
+}
+
+static DWORD rpc_fault_to_win32(uint32_t status);
+
+/* The sec_trailer of the PDU in c->frag must be our association's; *t gets
+ * it and its auth_value. */
+static DWORD rpc_own_trailer(struct rpc_conn *c, const char *pdu_name,
+                             struct dcerpc_auth *t)
+{
     struct dcerpc_hdr hdr;
-    struct rpc_conn *c;
+    DWORD rc = dcerpc_decode_hdr(c->frag, sizeof(c->frag), &hdr);
+
+    if (rc == NO_ERROR && hdr.auth_length == 0) {
+        detail_set("the server answered our authenticated bind with a %s "
+                   "without authentication",
+                   pdu_name);
+        return ERROR_ACCESS_DENIED;
+    }
+    if (rc == NO_ERROR)
+        rc = dcerpc_decode_auth(c->frag, sizeof(c->frag), &hdr, DCERPC_HDR_LEN,
+                                t);
+    if (rc != NO_ERROR) {
+        detail_set("malformed sec_trailer in the %s", pdu_name);
+        return rc;
+    }
+    if (t->auth_type != c->auth.auth_type || t->auth_level != c->auth.level ||
+        t->auth_context_id != c->auth.context_id) {
+        detail_set("%s sec_trailer does not match our bind (auth type %u "
+                   "level %u context %u)",
+                   pdu_name, t->auth_type, t->auth_level,
+                   (unsigned)t->auth_context_id);
+        return RPC_S_PROTOCOL_ERROR;
+    }
+    return NO_ERROR;
+}
+
+/* SPNEGO's last word, in the alter_context_resp: accept-completed, nothing
+ * more to process, and no mechListMIC (we sent no NTLMSSP MIC, so none is
+ * due, and one we cannot check must not be taken on trust). */
+static DWORD rpc_check_spnego_done(struct rpc_conn *c, uint32_t call_id)
+{
+    struct dcerpc_bind_ack ack;
+    struct dcerpc_auth t;
+    struct spnego_resp r;
+    DWORD rc;
+
+    rc = dcerpc_decode_alter_context_resp(c->frag, sizeof(c->frag), &ack);
+    if (rc != NO_ERROR) {
+        detail_set("malformed alter_context_resp from the server");
+        return rc;
+    }
+    if (ack.hdr.call_id != call_id ||
+        ack.result.result != DCERPC_BIND_ACCEPTANCE) {
+        detail_set("alter_context_resp for call %u with result %u",
+                   ack.hdr.call_id, ack.result.result);
+        return RPC_S_PROTOCOL_ERROR;
+    }
+    rc = rpc_own_trailer(c, "alter_context_resp", &t);
+    if (rc == NO_ERROR)
+        rc = spnego_parse_resp(t.value, t.value_len, &r);
+    if (rc != NO_ERROR)
+        return rc;
+    if (r.neg_state == SPNEGO_REJECT) {
+        detail_set("the server's SPNEGO rejected our NTLMSSP authentication "
+                   "(wrong user name or password?)");
+        return ERROR_ACCESS_DENIED;
+    }
+    if (r.neg_state != SPNEGO_ACCEPT_COMPLETED || r.token_len || r.has_mic) {
+        detail_set("unexpected final SPNEGO answer (negState %u, %zu-byte "
+                   "token, %s mechListMIC)",
+                   r.neg_state, r.token_len, r.has_mic ? "with" : "no");
+        return RPC_S_PROTOCOL_ERROR;
+    }
+    return NO_ERROR;
+}
+
+/* SPNEGO's third leg goes in an alter_context, whose answer carries the
+ * server's accept-completed (Samba refuses an rpc_auth3 that would leave
+ * that token unsent: "GENSEC produced output token ... at AUTH3"). */
+static DWORD rpc_bind_alter(struct rpc_conn *c,
+                            const struct dcerpc_syntax_id *iface,
+                            uint32_t call_id, const struct dcerpc_auth *mine,
+                            const uint8_t *tok, size_t tok_len)
+{
+    struct dcerpc_hdr hdr;
     size_t len;
+    DWORD rc;
+
+    rc = dcerpc_encode_alter_context(
+        call_id, iface, &rpc_syntax_ndr, DCERPC_MAX_FRAG_DEFAULT,
+        DCERPC_MAX_FRAG_DEFAULT, c->frag, sizeof(c->frag), &len);
+    if (rc == NO_ERROR)
+        rc = dcerpc_append_auth(c->frag, sizeof(c->frag), &len, 0, mine, tok,
+                                tok_len);
+    if (rc == NO_ERROR)
+        rc = pipe_write_all(c->pipe, c->frag, len);
+    if (rc == NO_ERROR)
+        rc = rpc_read_pdu(c, &hdr);
+    if (rc != NO_ERROR)
+        return rc;
+    if (hdr.ptype == DCERPC_PKT_FAULT) {
+        struct dcerpc_fault f;
+
+        rc = dcerpc_decode_fault(c->frag, sizeof(c->frag), &f);
+        if (rc != NO_ERROR) {
+            detail_set("malformed fault PDU from the server");
+            return rc;
+        }
+        detail_set("the server refused our NTLMSSP authentication (fault "
+                   "0x%08x): wrong user name or password, or the account "
+                   "may not log on",
+                   f.status);
+        /* Samba 4.17 answers a wrong password with RPC_S_SEC_PKG_ERROR,
+         * Windows with access denied. */
+        return f.status == DCERPC_NCA_S_FAULT_ACCESS_DENIED ||
+                       f.status == DCERPC_FAULT_SEC_PKG_ERROR
+                   ? ERROR_ACCESS_DENIED
+                   : rpc_fault_to_win32(f.status);
+    }
+    if (hdr.ptype != DCERPC_PKT_ALTER_CONTEXT_RESP)
+        return rpc_unexpected(hdr.ptype, "alter_context");
+    return rpc_check_spnego_done(c, call_id);
+}
+
+/* Leg 2 of the authenticated bind: the bind_ack's sec_trailer must be ours,
+ * and its auth_value carries the server's CHALLENGE.  Leg 3 carries our
+ * AUTHENTICATE: in an rpc_auth3 for bare NTLMSSP (MS-RPCE 3.3.1.5.2; no
+ * reply comes to it), in an alter_context for SPNEGO. */
+static DWORD rpc_bind_leg3(struct rpc_conn *c,
+                           const struct dcerpc_syntax_id *iface,
+                           uint32_t call_id)
+{
+    struct dcerpc_auth t;
+    const uint8_t *chal = NULL;
+    uint8_t *tok = NULL, *wrapped = NULL;
+    size_t tok_len = 0, chal_len = 0, wrapped_len = 0, len;
+    DWORD rc;
+
+    rc = rpc_own_trailer(c, "bind_ack", &t);
+    if (rc == NO_ERROR)
+        rc = rpc_unwrap_challenge(c, &t, &chal, &chal_len);
+    if (rc == NO_ERROR)
+        rc = ntlmssp_authenticate(c->auth.ntlm, chal, chal_len, &tok, &tok_len);
+    if (rc == NO_ERROR && c->auth.auth_type == DCERPC_AUTHN_GSS_NEGOTIATE) {
+        rc = spnego_wrap_resp(tok, tok_len, &wrapped, &wrapped_len);
+        free(tok);
+        tok = wrapped;
+        tok_len = wrapped_len;
+    }
+    if (rc != NO_ERROR) {
+        free(tok);
+        return rc;
+    }
+    struct dcerpc_auth mine = {.auth_type = c->auth.auth_type,
+                               .auth_level = c->auth.level,
+                               .auth_context_id = c->auth.context_id};
+    if (c->auth.auth_type == DCERPC_AUTHN_GSS_NEGOTIATE) {
+        rc = rpc_bind_alter(c, iface, call_id, &mine, tok, tok_len);
+        free(tok);
+        if (rc == NO_ERROR)
+            c->auth_proven = 1;
+        return rc;
+    }
+    rc = dcerpc_encode_auth3(call_id, c->frag, sizeof(c->frag), &len);
+    if (rc == NO_ERROR)
+        rc = dcerpc_append_auth(c->frag, sizeof(c->frag), &len, 0, &mine, tok,
+                                tok_len);
+    free(tok);
+    if (rc == NO_ERROR)
+        rc = pipe_write_all(c->pipe, c->frag, len);
+    return rc;
+}
+
+/* Our first token: NTLMSSP NEGOTIATE, wrapped in SPNEGO for auth type 9. */
+static DWORD rpc_first_token(struct rpc_conn *c, uint8_t **tok, size_t *tok_len)
+{
+    uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    DWORD rc = ntlmssp_negotiate(c->auth.ntlm, &raw, &raw_len);
+
+    if (rc != NO_ERROR || c->auth.auth_type == DCERPC_AUTHN_WINNT) {
+        *tok = raw;
+        *tok_len = raw_len;
+        return rc;
+    }
+    rc = spnego_wrap_init(raw, raw_len, tok, tok_len);
+    free(raw);
+    return rc;
+}
+
+/* The bind exchange; c->auth.ntlm set: authenticated. */
+static DWORD rpc_do_bind(struct rpc_conn *c,
+                         const struct dcerpc_syntax_id *iface)
+{
+    const uint32_t call_id = RPC_BIND_CALL_ID;
+    struct dcerpc_hdr hdr;
+    size_t len;
+    DWORD rc;
+
+    c->next_call_id = call_id + 1;
+    rc = dcerpc_encode_bind(call_id, iface, &rpc_syntax_ndr,
+                            DCERPC_MAX_FRAG_DEFAULT, DCERPC_MAX_FRAG_DEFAULT,
+                            c->frag, sizeof(c->frag), &len);
+    if (rc == NO_ERROR && c->auth.ntlm) {
+        struct dcerpc_auth t = {.auth_type = c->auth.auth_type,
+                                .auth_level = c->auth.level,
+                                .auth_context_id = c->auth.context_id};
+        uint8_t *tok = NULL;
+        size_t tok_len = 0;
+
+        rc = rpc_first_token(c, &tok, &tok_len);
+        if (rc == NO_ERROR)
+            rc = dcerpc_append_auth(c->frag, sizeof(c->frag), &len, 0, &t, tok,
+                                    tok_len);
+        free(tok);
+    }
+    if (rc == NO_ERROR)
+        rc = pipe_write_all(c->pipe, c->frag, len);
+    if (rc == NO_ERROR)
+        rc = rpc_read_pdu(c, &hdr);
+    if (rc != NO_ERROR)
+        return rc;
+    if (hdr.ptype == DCERPC_PKT_BIND_NAK)
+        return rpc_check_bind_nak(c, call_id);
+    if (hdr.ptype != DCERPC_PKT_BIND_ACK)
+        return rpc_unexpected(hdr.ptype, "bind");
+    rc = rpc_check_bind_ack(c, call_id);
+    if (rc == NO_ERROR && c->auth.ntlm)
+        rc = rpc_bind_leg3(c, iface, call_id);
+    return rc;
+}
+
+static DWORD rpc_bind_common(struct mpr_pipe *pipe,
+                             const struct dcerpc_syntax_id *iface,
+                             const struct mpr_creds *creds, uint8_t level,
+                             uint8_t auth_type, struct rpc_conn **out)
+{
+    struct rpc_conn *c;
     DWORD rc;
 
     if (!pipe)
@@ -190,29 +471,66 @@ DWORD rpc_bind(struct mpr_pipe *pipe, const struct dcerpc_syntax_id *iface,
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     c->pipe = pipe;
-    c->next_call_id = call_id + 1;
+    if (creds) {
+        c->auth.auth_type = auth_type;
+        c->auth.level = level;
+        c->auth.context_id = RPC_AUTH_CONTEXT_ID;
+        uint32_t want = 0;
 
-    rc = dcerpc_encode_bind(call_id, iface, &rpc_syntax_ndr,
-                            DCERPC_MAX_FRAG_DEFAULT, DCERPC_MAX_FRAG_DEFAULT,
-                            c->frag, sizeof(c->frag), &len);
-    if (rc == NO_ERROR)
-        rc = pipe_write_all(c->pipe, c->frag, len);
-    if (rc == NO_ERROR)
-        rc = rpc_read_pdu(c, &hdr);
-    if (rc == NO_ERROR) {
-        if (hdr.ptype == DCERPC_PKT_BIND_ACK)
-            rc = rpc_check_bind_ack(c, call_id);
-        else if (hdr.ptype == DCERPC_PKT_BIND_NAK)
-            rc = rpc_check_bind_nak(c, call_id);
-        else
-            rc = rpc_unexpected(hdr.ptype, "bind");
+        if (level == DCERPC_AUTHN_LEVEL_PKT_INTEGRITY)
+            want = NTLMSSP_NEGOTIATE_SIGN;
+        else if (level == DCERPC_AUTHN_LEVEL_PKT_PRIVACY)
+            want = NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL;
+        rc = ntlmssp_client_new(creds, want, &c->auth.ntlm);
+        if (rc != NO_ERROR) {
+            rpc_close(c);
+            return rc;
+        }
     }
+    rc = rpc_do_bind(c, iface);
     if (rc != NO_ERROR) {
         rpc_close(c);
         return rc;
     }
     *out = c;
     return NO_ERROR;
+}
+
+DWORD rpc_bind(struct mpr_pipe *pipe, const struct dcerpc_syntax_id *iface,
+               struct rpc_conn **out)
+{
+    return rpc_bind_common(pipe, iface, NULL, 0, 0, out);
+}
+
+DWORD rpc_bind_auth_type(struct mpr_pipe *pipe,
+                         const struct dcerpc_syntax_id *iface,
+                         const struct mpr_creds *creds, DWORD level,
+                         DWORD auth_type, struct rpc_conn **out)
+{
+    if (level != DCERPC_AUTHN_LEVEL_CONNECT &&
+        level != DCERPC_AUTHN_LEVEL_PKT_INTEGRITY &&
+        level != DCERPC_AUTHN_LEVEL_PKT_PRIVACY) {
+        pipe_close(pipe);
+        detail_set("RPC authentication level %u is not one of 2, 5, 6",
+                   (unsigned)level);
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!creds || (auth_type != DCERPC_AUTHN_WINNT &&
+                   auth_type != DCERPC_AUTHN_GSS_NEGOTIATE)) {
+        pipe_close(pipe);
+        return ERROR_INVALID_PARAMETER;
+    }
+    return rpc_bind_common(pipe, iface, creds, (uint8_t)level,
+                           (uint8_t)auth_type, out);
+}
+
+DWORD rpc_bind_auth(struct mpr_pipe *pipe, const struct dcerpc_syntax_id *iface,
+                    const struct mpr_creds *creds, DWORD level,
+                    struct rpc_conn **out)
+{
+    /* MS-RRASM 2.1.1.1: DIMSVC clients MUST specify SPNEGO. */
+    return rpc_bind_auth_type(pipe, iface, creds, level,
+                              DCERPC_AUTHN_GSS_NEGOTIATE, out);
 }
 
 /*
@@ -271,8 +589,11 @@ static DWORD rpc_send_request(struct rpc_conn *c, uint32_t call_id,
 {
     /* Stub bytes per fragment: what fits after the request header, kept a
      * multiple of 8 so no NDR primitive straddles two fragments. */
-    size_t chunk =
-        ((size_t)c->max_xmit_frag - DCERPC_REQUEST_HDR_LEN) & ~(size_t)7;
+    size_t room = (size_t)c->max_xmit_frag - DCERPC_REQUEST_HDR_LEN -
+                  (c->auth.ntlm ? RPC_AUTH_MAX_OVERHEAD : 0);
+    /* With a verifier, whole 16-byte blocks, so that only the last
+     * fragment needs auth padding. */
+    size_t chunk = room & ~(size_t)(c->auth.ntlm ? 15 : 7);
     size_t off = 0;
 
     do {
@@ -290,6 +611,9 @@ static DWORD rpc_send_request(struct rpc_conn *c, uint32_t call_id,
         rc = dcerpc_encode_request(call_id, flags, (uint32_t)(req_len - off),
                                    RPC_CONTEXT_ID, opnum, req ? req + off : req,
                                    n, c->frag, sizeof(c->frag), &len);
+        if (rc == NO_ERROR && c->auth.ntlm)
+            rc = rpc_auth_protect_request(&c->auth, c->frag, sizeof(c->frag),
+                                          &len);
         if (rc == NO_ERROR)
             rc = pipe_write_all(c->pipe, c->frag, len);
         if (rc != NO_ERROR)
@@ -361,6 +685,34 @@ static DWORD rpc_recv_response(struct rpc_conn *c, uint32_t call_id,
                 detail_set("malformed fault PDU from the server");
                 goto broken;
             }
+            /* rpc_auth3 has no answer when it succeeds; a server that
+             * rejects the AUTHENTICATE (wrong password, unknown user)
+             * answers it with a fault for the bind's call id, which we
+             * read here, in place of the first call's response (Samba
+             * then disconnects). */
+            if (c->auth.ntlm && f.hdr.call_id == RPC_BIND_CALL_ID) {
+                detail_set("the server refused our NTLMSSP authentication "
+                           "(fault 0x%08x): wrong user name or password, or "
+                           "the account may not log on",
+                           f.status);
+                rc = ERROR_ACCESS_DENIED;
+                goto broken;
+            }
+            /* Samba instead answers the first request after a refused
+             * AUTHENTICATE with nca_proto_error (Windows with access
+             * denied), then disconnects.  Before any response has proven
+             * the authentication, take either as the refusal. */
+            if (c->auth.ntlm && !c->auth_proven &&
+                (f.status == DCERPC_NCA_PROTO_ERROR ||
+                 f.status == DCERPC_NCA_S_FAULT_ACCESS_DENIED)) {
+                detail_set("the server refused the first call after our "
+                           "NTLMSSP authentication (fault 0x%08x): most "
+                           "likely it rejected the credentials (wrong user "
+                           "name or password)",
+                           f.status);
+                rc = ERROR_ACCESS_DENIED;
+                goto broken;
+            }
             /* A server that could not parse our PDU cannot know its call
              * id and answers with 0. */
             if (f.hdr.call_id != call_id && f.hdr.call_id != 0) {
@@ -386,13 +738,23 @@ static DWORD rpc_recv_response(struct rpc_conn *c, uint32_t call_id,
          * fragments in order. */
         first = (r.hdr.pfc_flags & DCERPC_PFC_FIRST_FRAG) != 0;
         if (r.hdr.call_id != call_id || r.p_cont_id != RPC_CONTEXT_ID ||
-            r.hdr.auth_length != 0 || first != (nfrag == 0)) {
+            (r.hdr.auth_length != 0 && !c->auth.ntlm) ||
+            first != (nfrag == 0)) {
             detail_set("response fragment %u out of place (call %u, "
                        "expected %u; context %u; flags 0x%02x; auth %u)",
                        nfrag, r.hdr.call_id, call_id, r.p_cont_id,
                        r.hdr.pfc_flags, r.hdr.auth_length);
             rc = RPC_S_PROTOCOL_ERROR;
             goto broken;
+        }
+        if (c->auth.ntlm) {
+            size_t pad;
+
+            /* Verified (and for privacy decrypted in place, so r.stub now
+             * reads plain text) before a byte of it is used. */
+            rc = rpc_auth_check_response(&c->auth, c->frag, &r.hdr, &pad);
+            if (rc != NO_ERROR)
+                goto broken;
         }
         rc = rpc_append(&buf, &cap, &len, &r);
         if (rc == RPC_S_PROTOCOL_ERROR)
@@ -402,6 +764,7 @@ static DWORD rpc_recv_response(struct rpc_conn *c, uint32_t call_id,
         if (r.hdr.pfc_flags & DCERPC_PFC_LAST_FRAG)
             break;
     }
+    c->auth_proven = 1;
     *out = buf;
     *out_len = len;
     return NO_ERROR;
@@ -442,5 +805,6 @@ void rpc_close(struct rpc_conn *c)
     if (!c)
         return;
     pipe_close(c->pipe);
+    ntlmssp_free(c->auth.ntlm);
     free(c);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dcerpc_priv.h"
+#include "creds_priv.h"
 #include "pipe_priv.h"
 
 /* Largest reassembled response we accept; bigger -> RPC_S_PROTOCOL_ERROR. */
@@ -25,6 +26,37 @@ extern const struct dcerpc_syntax_id rpc_syntax_ndr;   /* 8a885d04-1ceb-11c9-9fe
  */
 DWORD rpc_bind(struct mpr_pipe *pipe, const struct dcerpc_syntax_id *iface,
                struct rpc_conn **out);
+
+/*
+ * rpc_bind with NTLMSSP authentication inside SPNEGO (auth type 9,
+ * RPC_C_AUTHN_GSS_NEGOTIATE, as MS-RRASM 2.1.1.1 requires for DIMSVC) at
+ * level 2 (connect), 5 (packet integrity: every request and response PDU
+ * signed) or 6 (packet privacy: stubs also sealed).  creds: those of the SMB
+ * session.  Takes ownership of pipe.  Besides rpc_bind's codes:
+ * ERROR_INVALID_PARAMETER (another level, no user name), ERROR_ACCESS_DENIED
+ * (the server will not negotiate NTLMv2 with extended session security and
+ * 128-bit keys, or sealing for level 6).  A wrong password is not seen here:
+ * rpc_auth3 has no answer when it succeeds (MS-RPCE 3.3.1.5.2), so the
+ * refusal comes as a fault in place of the first call's response (Samba 4.17:
+ * nca_proto_error for that request; others fault the auth3 itself or answer
+ * access denied) and that rpc_call returns ERROR_ACCESS_DENIED with a detail
+ * naming the likely cause.  Servers may also refuse a level by
+ * policy (Samba refuses connect on most interfaces unless "allow dcerpc auth
+ * level connect = yes"): the call's fault is ERROR_ACCESS_DENIED.  Responses
+ * whose signature does not verify fail with RPC_S_PROTOCOL_ERROR and the
+ * detail "signature check failed ...".
+ */
+DWORD rpc_bind_auth(struct mpr_pipe *pipe,
+                    const struct dcerpc_syntax_id *iface,
+                    const struct mpr_creds *creds, DWORD level,
+                    struct rpc_conn **out);
+
+/* rpc_bind_auth with the auth type chosen: DCERPC_AUTHN_GSS_NEGOTIATE (9)
+ * or DCERPC_AUTHN_WINNT (10, bare NTLMSSP); others ERROR_INVALID_PARAMETER. */
+DWORD rpc_bind_auth_type(struct mpr_pipe *pipe,
+                         const struct dcerpc_syntax_id *iface,
+                         const struct mpr_creds *creds, DWORD level,
+                         DWORD auth_type, struct rpc_conn **out);
 
 /*
  * One call: request stub bytes in (fragmented to the negotiated max_xmit_frag),

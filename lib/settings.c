@@ -30,6 +30,21 @@ void settings_clear(struct mpr_settings *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* RPC-level authentication (NTLMSSP) needs a user to authenticate as:
+ * refuse the combination when the options are set, not at each connect. */
+static DWORD settings_check_rpc_auth(struct mpr_settings *s)
+{
+    if (s->rpc_auth_level != MPRMON_RPC_AUTHN_LEVEL_NONE &&
+        (!s->creds.user || !s->creds.user[0])) {
+        detail_set("RPC authentication level %u needs credentials with a "
+                   "user name",
+                   (unsigned)s->rpc_auth_level);
+        settings_clear(s);
+        return ERROR_INVALID_PARAMETER;
+    }
+    return NO_ERROR;
+}
+
 DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
                             struct mpr_settings *out)
 {
@@ -57,6 +72,18 @@ DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
         detail_set("unknown encryption setting %d", (int)opts->encryption);
         return ERROR_INVALID_PARAMETER;
     }
+    switch (opts->dwRpcAuthLevel) {
+    case MPRMON_RPC_AUTHN_LEVEL_NONE:
+    case MPRMON_RPC_AUTHN_LEVEL_CONNECT:
+    case MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY:
+    case MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY:
+        out->rpc_auth_level = opts->dwRpcAuthLevel;
+        break;
+    default:
+        detail_set("RPC authentication level %u is not 0, 2, 5 or 6",
+                   (unsigned)opts->dwRpcAuthLevel);
+        return ERROR_INVALID_PARAMETER;
+    }
     if (opts->pszCredentialsFile) {
         err[0] = '\0';
         rc = creds_load_file(opts->pszCredentialsFile, &out->creds, err,
@@ -64,17 +91,19 @@ DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
         if (rc != NO_ERROR) {
             detail_set("%s", err[0] ? err : "cannot read credentials file");
             settings_clear(out);
+            return rc;
         }
-        return rc;
+        return settings_check_rpc_auth(out);
     }
     if (opts->pszUser || opts->pszPassword || opts->pszDomain) {
         rc = creds_from_strings(opts->pszUser, opts->pszPassword,
                                 opts->pszDomain, &out->creds);
-        if (rc != NO_ERROR)
+        if (rc != NO_ERROR) {
             settings_clear(out);
-        return rc;
+            return rc;
+        }
     }
-    return NO_ERROR;
+    return settings_check_rpc_auth(out);
 }
 
 static DWORD settings_copy(const struct mpr_settings *src,

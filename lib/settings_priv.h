@@ -14,6 +14,7 @@ struct mpr_settings {
     unsigned port;
     unsigned timeout_ms;
     MPRMON_ENCRYPTION encryption;
+    DWORD rpc_auth_level; /* MPRMON_RPC_AUTHN_LEVEL_*; 0 = none */
     struct mpr_creds creds;
 };
 

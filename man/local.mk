@@ -1,1 +1,6 @@
-# man pages: dist_man_MANS += ...
+# man pages: the commands, the configuration file and the library's API.
+dist_man_MANS += \
+	man/mprmon-probe.1 \
+	man/libmprapi.3 \
+	man/mprmon.conf.5 \
+	man/mprmon-subagent.8

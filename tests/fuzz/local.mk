@@ -26,13 +26,18 @@ tests_fuzz_fuzz_dcerpc_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"dcerpc"'
 tests_fuzz_fuzz_dcerpc_LDADD = lib/libmprapi_core.la
 EXTRA_DIST += tests/fuzz/corpus/dcerpc
 
+# rpc_client.c calls the RPC-level authentication layer, hence rpc_auth.c,
+# ntlmssp.c, spnego.c (and what they use) and nettle.
 FUZZ_DCERPC_SRCS = $(top_srcdir)/tests/fuzz/fuzz_dcerpc.c \
 	$(top_srcdir)/lib/dcerpc.c $(top_srcdir)/lib/rpc_client.c \
-	$(top_srcdir)/lib/detail.c
+	$(top_srcdir)/lib/detail.c $(top_srcdir)/lib/rpc_auth.c \
+	$(top_srcdir)/lib/ntlmssp.c $(top_srcdir)/lib/spnego.c \
+	$(top_srcdir)/lib/creds.c $(top_srcdir)/lib/utf16.c
 
 tests/fuzz/fuzz_dcerpc-libfuzzer: $(FUZZ_DCERPC_SRCS)
 	@$(MKDIR_P) tests/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_DCERPC_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NETTLE_CFLAGS) -o $@ $(FUZZ_DCERPC_SRCS) \
+		$(NETTLE_LIBS)
 
 fuzz: tests/fuzz/fuzz_dcerpc-libfuzzer
 .PHONY: fuzz
@@ -107,3 +112,32 @@ tests/fuzz/fuzz_creds-libfuzzer: $(FUZZ_CREDS_SRCS)
 
 fuzz: tests/fuzz/fuzz_creds-libfuzzer
 CLEANFILES += tests/fuzz/fuzz_creds-libfuzzer
+
+# fuzz_ntlmssp: the NTLMSSP client's CHALLENGE parser and signature checks
+# (lib/ntlmssp.c), which read what the server sends in its bind_ack, the
+# SPNEGO NegTokenResp parser (lib/spnego.c) and the response verifier check
+# (lib/rpc_auth.c).
+check_PROGRAMS += tests/fuzz/fuzz_ntlmssp
+TESTS += tests/fuzz/fuzz_ntlmssp
+tests_fuzz_fuzz_ntlmssp_SOURCES = tests/fuzz/fuzz_ntlmssp.c \
+	tests/fuzz/replay_main.c
+tests_fuzz_fuzz_ntlmssp_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"ntlmssp"'
+tests_fuzz_fuzz_ntlmssp_LDADD = lib/libmprapi_core.la
+EXTRA_DIST += tests/fuzz/corpus/ntlmssp
+
+FUZZ_NTLMSSP_SRCS = $(top_srcdir)/tests/fuzz/fuzz_ntlmssp.c \
+	$(top_srcdir)/lib/ntlmssp.c $(top_srcdir)/lib/spnego.c \
+	$(top_srcdir)/lib/rpc_auth.c \
+	$(top_srcdir)/lib/dcerpc.c $(top_srcdir)/lib/creds.c \
+	$(top_srcdir)/lib/utf16.c $(top_srcdir)/lib/detail.c
+
+# After `make fuzz`, for example:
+#   tests/fuzz/fuzz_ntlmssp-libfuzzer -max_total_time=600 /tmp/ntlmssp-corpus \
+#       $(top_srcdir)/tests/fuzz/corpus/ntlmssp
+tests/fuzz/fuzz_ntlmssp-libfuzzer: $(FUZZ_NTLMSSP_SRCS)
+	@$(MKDIR_P) tests/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NETTLE_CFLAGS) -o $@ $(FUZZ_NTLMSSP_SRCS) \
+		$(NETTLE_LIBS)
+
+fuzz: tests/fuzz/fuzz_ntlmssp-libfuzzer
+CLEANFILES += tests/fuzz/fuzz_ntlmssp-libfuzzer

@@ -479,11 +479,20 @@ struct thread_arg {
     const struct mpr_creds *bad;
     pthread_barrier_t *start;
     int failures;
+    char first[128]; /* what failed first, for the report */
 };
 
-/* One pipe open that must fail with want; 0 when it did. */
-static int thread_open_fails(const char *name, const struct mpr_creds *c,
-                             DWORD want)
+static void thread_fail(struct thread_arg *a, int round, const char *what,
+                        DWORD rc)
+{
+    if (a->failures++ == 0)
+        snprintf(a->first, sizeof(a->first), "round %d: %s: %lu", round, what,
+                 (unsigned long)rc);
+}
+
+/* One pipe open that must fail with want. */
+static void thread_open_fails(struct thread_arg *a, int round, const char *name,
+                              const struct mpr_creds *c, DWORD want)
 {
     struct mpr_pipe *p = NULL;
     DWORD rc = open_pipe("127.0.0.1", samba_port, name, c,
@@ -491,7 +500,8 @@ static int thread_open_fails(const char *name, const struct mpr_creds *c,
 
     if (rc == NO_ERROR)
         pipe_close(p);
-    return rc != want || p != NULL;
+    if (rc != want)
+        thread_fail(a, round, name, rc);
 }
 
 static void *thread_main(void *v)
@@ -504,31 +514,35 @@ static void *thread_main(void *v)
         struct mpr_pipe *p = NULL;
         uint8_t req[72], hdr[16], body[256];
         size_t frag;
+        DWORD rc;
 
         if (i % 4 == 1) {
-            a->failures +=
-                thread_open_fails("ROUTER", a->creds, RPC_S_UNKNOWN_IF);
+            thread_open_fails(a, i, "ROUTER", a->creds, RPC_S_UNKNOWN_IF);
             continue;
         }
         if (i % 4 == 3) {
-            a->failures +=
-                thread_open_fails("srvsvc", a->bad, ERROR_ACCESS_DENIED);
+            thread_open_fails(a, i, "srvsvc", a->bad, ERROR_ACCESS_DENIED);
             continue;
         }
-        if (open_pipe("127.0.0.1", samba_port, "srvsvc", a->creds,
-                      i % 8 == 2 ? MPRMON_ENCRYPTION_REQUIRED
-                                 : MPRMON_ENCRYPTION_DEFAULT,
-                      &p) != NO_ERROR) {
-            a->failures++;
+        rc = open_pipe("127.0.0.1", samba_port, "srvsvc", a->creds,
+                       i % 8 == 2 ? MPRMON_ENCRYPTION_REQUIRED
+                                  : MPRMON_ENCRYPTION_DEFAULT,
+                       &p);
+        if (rc != NO_ERROR) {
+            thread_fail(a, i, "open srvsvc", rc);
             continue;
         }
         build_bind(req, srvsvc_uuid, 3);
         /* The whole bind_ack, so the pipe is left in a clean state. */
-        if (pipe_write_all(p, req, sizeof(req)) != NO_ERROR ||
-            pipe_read_exact(p, hdr, sizeof(hdr)) != NO_ERROR || hdr[2] != 12 ||
-            (frag = le16(hdr + 8)) <= 16 || frag - 16 > sizeof(body) ||
-            pipe_read_exact(p, body, frag - 16) != NO_ERROR)
-            a->failures++;
+        if ((rc = pipe_write_all(p, req, sizeof(req))) != NO_ERROR)
+            thread_fail(a, i, "write bind", rc);
+        else if ((rc = pipe_read_exact(p, hdr, sizeof(hdr))) != NO_ERROR ||
+                 hdr[2] != 12)
+            thread_fail(a, i, "read bind_ack header", rc);
+        else if ((frag = le16(hdr + 8)) <= 16 || frag - 16 > sizeof(body))
+            thread_fail(a, i, "bind_ack length", (DWORD)frag);
+        else if ((rc = pipe_read_exact(p, body, frag - 16)) != NO_ERROR)
+            thread_fail(a, i, "read bind_ack body", rc);
         pipe_close(p);
     }
     return NULL;
@@ -551,14 +565,15 @@ START_TEST(test_threads)
         args[i].bad = &bad;
         args[i].start = &start;
         args[i].failures = 0;
+        args[i].first[0] = '\0';
         ck_assert_int_eq(pthread_create(&th[i], NULL, thread_main, &args[i]),
                          0);
     }
     for (i = 0; i < THREADS; i++)
         ck_assert_int_eq(pthread_join(th[i], NULL), 0);
     for (i = 0; i < THREADS; i++)
-        ck_assert_msg(args[i].failures == 0, "thread %d: %d failures", i,
-                      args[i].failures);
+        ck_assert_msg(args[i].failures == 0, "thread %d: %d failures, first %s",
+                      i, args[i].failures, args[i].first);
     pthread_barrier_destroy(&start);
     creds_clear(&bad);
     creds_clear(&c);

@@ -10,16 +10,32 @@
 # (a 0600 smbclient auth file), SAMBA_CONF, SAMBA_LOG, SAMBA_PID, and
 # SAMBA_IPV6 (1 when smbd also listens on [::1]).  It returns 0, 1 (failed:
 # smbd's log is printed) or 77 (cannot run here: skip).  Everything lives in
-# $MPRMON_TEST_TMP/samba.  The password is random per run and is handed to
-# smbpasswd on stdin (printf is a shell builtin), never in argv.
+# $MPRMON_TEST_TMP/$SAMBA_INSTANCE.  The password is random per run and is
+# handed to smbpasswd on stdin (printf is a shell builtin), never in argv.
+#
+# Several instances may run at once: set SAMBA_INSTANCE before each
+# samba_start and copy the SAMBA_* values you need before the next one
+# overwrites them.  samba_stop stops every instance this shell started.
 #
 # Options (environment, read by samba_start):
-#   SAMBA_SVCCTL=1  also publish a "RemoteAccess" service through svcctl
-#                   ("svcctl list = RemoteAccess" + a script in
-#                   MODULESDIR/svcctl), for MS-SCMR tests.  The script must
-#                   live in Samba's system module dir: it is created there if
-#                   missing (needs root) and left in place, because parallel
-#                   tests may share it.
+#   SAMBA_INSTANCE  directory name under $MPRMON_TEST_TMP (default samba).
+#   SAMBA_ENCRYPT   smb.conf's "server smb encrypt" (off, if_required,
+#                   desired, required); unset = Samba's default, which
+#                   offers SMB3 encryption but never demands it.  With
+#                   "required" smbd refuses unencrypted sessions and marks
+#                   each session "encrypt data", so the client encrypts.
+#   SAMBA_SVCCTL=1  also list a "RemoteAccess" service in svcctl
+#                   ("svcctl list = RemoteAccess"), for MS-SCMR tests.
+#                   Samba 4.17 (seen in Debian's 4.17.12 source,
+#                   source3/services/svc_rcinit.c) has the start, stop and
+#                   status operations of such services compiled out "due to
+#                   security concerns": OpenSCManagerW and OpenServiceW
+#                   succeed, QueryServiceStatus always answers
+#                   WERR_ACCESS_DENIED whatever the caller's rights, and no
+#                   script in MODULESDIR/svcctl is ever run.  So no script is
+#                   installed, and a Samba peer can only show "access denied"
+#                   (listed) or "not installed" (not listed), never running
+#                   or stopped: use the impacket RRAS peer for those.
 #   SAMBA_USER      Unix/Samba user to use (default mprmontest; created with
 #                   useradd when missing, which needs root).
 
@@ -34,25 +50,6 @@ _samba_fail() {
         echo "----" >&2
     fi
     return 1
-}
-
-_samba_install_svcctl_script() {
-    _ss_dir=$(smbd -b | sed -n 's/^ *MODULESDIR: *//p')/svcctl
-    [ -x "$_ss_dir/RemoteAccess" ] && return 0
-    mkdir -p "$_ss_dir" || return 1
-    # Samba runs an svcctl script like an init script: "status" exit 0 means
-    # SERVICE_RUNNING, anything else stopped.
-    cat >"$_ss_dir/.RemoteAccess.$$" <<'EOF' || return 1
-#!/bin/sh
-# Installed by mprmon's tests/peers/samba.sh: a fake RemoteAccess service.
-case "$1" in
-start|stop) exit 0 ;;
-status) echo "RemoteAccess is running"; exit 0 ;;
-*) exit 1 ;;
-esac
-EOF
-    chmod 0755 "$_ss_dir/.RemoteAccess.$$" &&
-        mv -f "$_ss_dir/.RemoteAccess.$$" "$_ss_dir/RemoteAccess"
 }
 
 # _samba_listening PID PORT: does process PID itself listen on
@@ -106,7 +103,13 @@ samba_start() {
         return 77
     fi
 
-    _sd=$MPRMON_TEST_TMP/samba
+    _sd=$MPRMON_TEST_TMP/${SAMBA_INSTANCE:-samba}
+    case ${SAMBA_INSTANCE:-samba} in
+    */* | .*)
+        echo "samba_start: bad SAMBA_INSTANCE '$SAMBA_INSTANCE'" >&2
+        return 1
+        ;;
+    esac
     mkdir -p "$_sd/private" "$_sd/lock" "$_sd/state" "$_sd/cache" \
         "$_sd/pid" "$_sd/ncalrpc" || return 1
     chmod 0700 "$_sd/private"
@@ -124,12 +127,21 @@ s = socket.socket(socket.AF_INET6); s.bind(("::1", int(sys.argv[1])))' "$SAMBA_P
         SAMBA_IPV6=1
     fi
 
-    _ss_extra=""
+    _ss_svcctl=""
     if [ "${SAMBA_SVCCTL:-0}" = 1 ]; then
-        _samba_install_svcctl_script ||
-            { echo "samba_start: cannot install the svcctl script" >&2; return 1; }
-        _ss_extra="svcctl list = RemoteAccess"
+        _ss_svcctl="svcctl list = RemoteAccess"
     fi
+    _ss_encrypt=""
+    case ${SAMBA_ENCRYPT:-} in
+    '') ;;
+    off | if_required | desired | required)
+        _ss_encrypt="server smb encrypt = $SAMBA_ENCRYPT"
+        ;;
+    *)
+        echo "samba_start: bad SAMBA_ENCRYPT '$SAMBA_ENCRYPT'" >&2
+        return 1
+        ;;
+    esac
 
     cat >"$SAMBA_CONF" <<EOF || return 1
 [global]
@@ -157,7 +169,8 @@ s = socket.socket(socket.AF_INET6); s.bind(("::1", int(sys.argv[1])))' "$SAMBA_P
     printcap name = /dev/null
     disable spoolss = yes
     usershare max shares = 0
-    $_ss_extra
+    $_ss_svcctl
+    $_ss_encrypt
 EOF
 
     SAMBA_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -179,6 +192,9 @@ EOF
     setsid smbd -F --no-process-group -s "$SAMBA_CONF" </dev/null >"$_sd/smbd.out" 2>&1 &
     SAMBA_PID=$!
     peers_track "$SAMBA_PID"
+    # For samba_stop: one "pid dir" line per instance.
+    _SAMBA_STARTED="${_SAMBA_STARTED:-}$SAMBA_PID $_sd
+"
 
     # Poll quickly (smbd is up in well under a second) and stop early if it
     # died, so a broken config fails fast with its log.
@@ -204,28 +220,38 @@ EOF
     _samba_fail "smbd did not listen on 127.0.0.1:$SAMBA_PORT in time"
 }
 
-# samba_stop: stop smbd and the RPC helpers it started.  smbd runs in its own
-# session (setsid) because on shutdown it signals its whole process group,
-# which would otherwise be the test's.  samba-dcerpcd daemonises into a session
-# of its own and outlives smbd, so it is stopped through its pid file (its
-# process group holds the rpcd_* workers).  Safe to call twice.
+# samba_stop: stop every smbd this shell started and the RPC helpers each
+# started.  smbd runs in its own session (setsid) because on shutdown it
+# signals its whole process group, which would otherwise be the test's.
+# samba-dcerpcd daemonises into a session of its own and outlives smbd, so it
+# is stopped through its pid file (its process group holds the rpcd_*
+# workers).  Safe to call twice.
 samba_stop() {
-    [ -n "${SAMBA_PID:-}" ] || return 0
-    kill "$SAMBA_PID" 2>/dev/null
-    _sst_i=0
-    while kill -0 "$SAMBA_PID" 2>/dev/null && [ "$_sst_i" -lt 40 ]; do
-        sleep 0.05
-        _sst_i=$((_sst_i + 1))
+    printf '%s' "${_SAMBA_STARTED:-}" | while read -r _sst_pid _sst_dir; do
+        [ -n "$_sst_pid" ] && _samba_stop_one "$_sst_pid" "$_sst_dir"
     done
-    kill -9 "$SAMBA_PID" 2>/dev/null
-    _sst_pidf=$MPRMON_TEST_TMP/samba/pid/samba-dcerpcd.pid
-    if [ -f "$_sst_pidf" ]; then
-        _sst_dpid=$(tr -cd '0-9' <"$_sst_pidf")
-        # Only a samba-dcerpcd still using our config, never a recycled pid.
-        if [ -n "$_sst_dpid" ] &&
-            tr '\0' ' ' <"/proc/$_sst_dpid/cmdline" 2>/dev/null | grep -qF "$SAMBA_CONF"; then
-            kill -- "-$_sst_dpid" 2>/dev/null || kill "$_sst_dpid" 2>/dev/null
+    _SAMBA_STARTED=""
+    SAMBA_PID=""
+}
+
+# _samba_stop_one PID DIR: stop one instance.
+_samba_stop_one() {
+    kill "$1" 2>/dev/null
+    _sso_i=0
+    while kill -0 "$1" 2>/dev/null && [ "$_sso_i" -lt 40 ]; do
+        sleep 0.05
+        _sso_i=$((_sso_i + 1))
+    done
+    kill -9 "$1" 2>/dev/null
+    _sso_pidf=$2/pid/samba-dcerpcd.pid
+    if [ -f "$_sso_pidf" ]; then
+        _sso_dpid=$(tr -cd '0-9' <"$_sso_pidf")
+        # Only a samba-dcerpcd still using this instance's config, never a
+        # recycled pid.
+        if [ -n "$_sso_dpid" ] &&
+            tr '\0' ' ' <"/proc/$_sso_dpid/cmdline" 2>/dev/null |
+            grep -qF "$2/smb.conf"; then
+            kill -- "-$_sso_dpid" 2>/dev/null || kill "$_sso_dpid" 2>/dev/null
         fi
     fi
-    SAMBA_PID=""
 }
