@@ -39,6 +39,9 @@ static const char probe_usage_text[] =
     "  -p, --port PORT                 SMB port (default 445)\n"
     "  -t, --timeout MS                per-operation timeout (default 10000)\n"
     "  -e, --encryption MODE           off, if-available (default), required\n"
+    "  -r, --rpc-auth LEVEL            DCE/RPC authentication (SPNEGO/NTLM):\n"
+    "                                  none (default), connect, integrity,\n"
+    "                                  privacy\n"
     "  -c, --connect-only              only MprAdminServerConnect\n"
     "  -j, --json                      before any server: one JSON object\n"
     "                                  per server and line (JSON Lines):\n"
@@ -300,6 +303,28 @@ static int check_auth_file(const char *path)
     return -1;
 }
 
+/* --rpc-auth's names for the RPC_C_AUTHN_LEVEL_* values. */
+static int parse_rpc_auth(const char *name, DWORD *level)
+{
+    static const struct {
+        const char *name;
+        DWORD level;
+    } levels[] = {
+        {"none", MPRMON_RPC_AUTHN_LEVEL_NONE},
+        {"connect", MPRMON_RPC_AUTHN_LEVEL_CONNECT},
+        {"integrity", MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY},
+        {"privacy", MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY},
+    };
+
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        if (strcmp(name, levels[i].name) == 0) {
+            *level = levels[i].level;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* Parse the command line and, if probe is set, probe each server with the
  * options before it.  Returns the exit status, or -1 when there is nothing
  * to report yet (a dry pass that found no error). */
@@ -310,6 +335,7 @@ static int run_command(int argc, char **argv, int probe)
         {"port", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 't'},
         {"encryption", required_argument, NULL, 'e'},
+        {"rpc-auth", required_argument, NULL, 'r'},
         {"connect-only", no_argument, NULL, 'c'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
@@ -324,7 +350,7 @@ static int run_command(int argc, char **argv, int probe)
     /* '+' stops at the first server, so that options apply to the servers
      * after them; the loop resumes option parsing after each server. */
     while (optind < argc) {
-        while ((opt = getopt_long(argc, argv, "+A:p:t:e:cjhV", longopts,
+        while ((opt = getopt_long(argc, argv, "+A:p:t:e:r:cjhV", longopts,
                                   NULL)) != -1) {
             switch (opt) {
             case 'A':
@@ -353,6 +379,15 @@ static int run_command(int argc, char **argv, int probe)
                     ps.options.encryption = MPRMON_ENCRYPTION_REQUIRED;
                 else {
                     fprintf(stderr, "mprmon-probe: bad encryption '%s'\n",
+                            optarg);
+                    return EXIT_USAGE;
+                }
+                break;
+            case 'r':
+                if (parse_rpc_auth(optarg, &ps.options.dwRpcAuthLevel) != 0) {
+                    fprintf(stderr,
+                            "mprmon-probe: bad RPC authentication level "
+                            "'%s' (none, connect, integrity, privacy)\n",
                             optarg);
                     return EXIT_USAGE;
                 }

@@ -39,6 +39,9 @@
  *   hysteresis  consecutive agreeing probes before a state change is
  *               notified, 1..100 (default 2)
  *   encryption  off | if-available | required (default if-available)
+ *   rpc-auth    none | connect | integrity | privacy: DCE/RPC authentication
+ *               (SPNEGO/NTLM) on top of the SMB session (default none);
+ *               needs an auth-file
  *
  * A key's value is the rest of its line with outer blanks removed.  A brace
  * must end its line ("router 7 {") and "}" stands alone.  Anything else
@@ -80,12 +83,14 @@ enum config_key {
     KEY_TIMEOUT,
     KEY_HYSTERESIS,
     KEY_ENCRYPTION,
+    KEY_RPC_AUTH,
     KEY_COUNT
 };
 
 static const char *const config_key_names[KEY_COUNT] = {
     "name",     "address", "port",       "auth-file",
     "interval", "timeout", "hysteresis", "encryption",
+    "rpc-auth",
 };
 
 /* A router (or the defaults block) while the file is being read: which keys
@@ -321,6 +326,20 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
                                 "encryption must be off, if-available or "
                                 "required");
         return 0;
+    case KEY_RPC_AUTH:
+        if (strcmp(value, "none") == 0)
+            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_NONE;
+        else if (strcmp(value, "connect") == 0)
+            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_CONNECT;
+        else if (strcmp(value, "integrity") == 0)
+            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY;
+        else if (strcmp(value, "privacy") == 0)
+            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY;
+        else
+            return config_error(p, line,
+                                "rpc-auth must be none, connect, integrity "
+                                "or privacy");
+        return 0;
     case KEY_COUNT:
         break;
     }
@@ -550,6 +569,10 @@ static void config_apply_defaults(struct parser *p)
             c->encryption = d->key_line[KEY_ENCRYPTION]
                                 ? d->cfg.encryption
                                 : MPRMON_ENCRYPTION_IF_AVAILABLE;
+        if (st->key_line[KEY_RPC_AUTH] == 0)
+            c->rpc_auth_level = d->key_line[KEY_RPC_AUTH]
+                                    ? d->cfg.rpc_auth_level
+                                    : MPRMON_RPC_AUTHN_LEVEL_NONE;
     }
 }
 
@@ -636,6 +659,24 @@ static int config_check_auth_file(struct parser *p, const struct stanza *st)
     return 0;
 }
 
+/* RPC-level authentication signs with the account's keys: an anonymous
+ * router cannot have it. */
+static int config_check_rpc_auth(struct parser *p)
+{
+    for (size_t i = 0; i < p->n_routers; i++) {
+        const struct stanza *st = &p->routers[i];
+        if (st->cfg.rpc_auth_level != MPRMON_RPC_AUTHN_LEVEL_NONE &&
+            st->cfg.auth_file[0] == '\0')
+            return config_error(p,
+                                st->key_line[KEY_RPC_AUTH]
+                                    ? st->key_line[KEY_RPC_AUTH]
+                                    : st->line,
+                                "rpc-auth needs an auth-file (router %u)",
+                                (unsigned)st->cfg.id);
+    }
+    return 0;
+}
+
 static int config_run(const char *name, const char *text, size_t len,
                       bool check_files, struct daemon_config *out, char *err,
                       size_t errlen)
@@ -665,6 +706,8 @@ static int config_run(const char *name, const char *text, size_t len,
         goto out;
     config_apply_defaults(&p);
     if (config_check_unique(&p))
+        goto out;
+    if (config_check_rpc_auth(&p))
         goto out;
     if (check_files)
         for (size_t i = 0; i < p.n_routers; i++)
@@ -767,7 +810,8 @@ int router_config_same_target(const struct router_config *a,
 {
     return a->id == b->id && strcmp(a->address, b->address) == 0 &&
            a->port == b->port && strcmp(a->auth_file, b->auth_file) == 0 &&
-           a->encryption == b->encryption;
+           a->encryption == b->encryption &&
+           a->rpc_auth_level == b->rpc_auth_level;
 }
 
 int router_config_equal(const struct router_config *a,

@@ -22,6 +22,7 @@ struct router_config {
     unsigned timeout_ms;                /* per-probe timeout */
     unsigned hysteresis;                /* consecutive probes before a trap */
     MPRMON_ENCRYPTION encryption;
+    DWORD rpc_auth_level;               /* MPRMON_RPC_AUTHN_LEVEL_* */
 };
 
 struct daemon_config {

@@ -93,6 +93,7 @@ static void prober_probe(struct prober *p, const struct router_config *cfg,
     opts.dwPort = cfg->port;
     opts.dwTimeoutMs = cfg->timeout_ms;
     opts.encryption = cfg->encryption;
+    opts.dwRpcAuthLevel = cfg->rpc_auth_level;
     opts.pszCredentialsFile = cfg->auth_file[0] != '\0' ? cfg->auth_file : NULL;
 
     wide = MprmonUtf8ToWide(cfg->address);

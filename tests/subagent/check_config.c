@@ -88,6 +88,56 @@ START_TEST(test_good_file)
 }
 END_TEST
 
+START_TEST(test_rpc_auth)
+{
+    static const char good[] = "defaults {\n"
+                               "    rpc-auth integrity\n"
+                               "    auth-file /etc/mprmon/default.auth\n"
+                               "}\n"
+                               "router 1 {\n"
+                               "    name a\n"
+                               "    address 192.0.2.1\n"
+                               "}\n"
+                               "router 2 {\n"
+                               "    name b\n"
+                               "    address 192.0.2.2\n"
+                               "    rpc-auth privacy\n"
+                               "}\n";
+    static const char bad_value[] = "router 1 {\n"
+                                    "    name a\n"
+                                    "    address 192.0.2.1\n"
+                                    "    rpc-auth sealed\n"
+                                    "}\n";
+    static const char anonymous[] = "router 1 {\n"
+                                    "    name a\n"
+                                    "    address 192.0.2.1\n"
+                                    "    auth-file none\n"
+                                    "    rpc-auth connect\n"
+                                    "}\n";
+    struct daemon_config cfg;
+    char err[256];
+
+    ck_assert_int_eq(parse(good, &cfg, err, sizeof err), 0);
+    ck_assert_uint_eq(cfg.routers[0].rpc_auth_level,
+                      MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY);
+    ck_assert_uint_eq(cfg.routers[1].rpc_auth_level,
+                      MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY);
+    /* A different level is a different target: the handle must be redone. */
+    struct router_config other = cfg.routers[0];
+    ck_assert(router_config_same_target(&cfg.routers[0], &other));
+    other.rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY;
+    ck_assert(!router_config_same_target(&cfg.routers[0], &other));
+    config_free(&cfg);
+
+    ck_assert_int_eq(parse(bad_value, &cfg, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "test.conf:4:") && strstr(err, "rpc-auth"),
+                  "message: %s", err);
+    ck_assert_int_eq(parse(anonymous, &cfg, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "test.conf:5:") && strstr(err, "auth-file"),
+                  "message: %s", err);
+}
+END_TEST
+
 START_TEST(test_empty_and_defaults)
 {
     struct daemon_config cfg;
@@ -467,6 +517,7 @@ static Suite *config_suite(void)
 
     tcase_add_test(tc, test_good_file);
     tcase_add_test(tc, test_empty_and_defaults);
+    tcase_add_test(tc, test_rpc_auth);
     tcase_add_loop_test(tc, test_bad_input, 0,
                         (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, test_limits);
