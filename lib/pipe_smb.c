@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <netinet/in.h>
 
@@ -218,6 +220,8 @@ static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf, size_t len)
 #define PIPE_SMB_POOL_MAX 32
 static SMBCCTX *pipe_smb_pool[PIPE_SMB_POOL_MAX];
 static size_t pipe_smb_pool_len;
+/* Contexts created and not yet freed, pooled or in use.  Lock held. */
+static size_t pipe_smb_live;
 
 /*
  * Close p's file and drop its context's server connections: per-context
@@ -252,6 +256,7 @@ static void pipe_smb_ctx_release(SMBCCTX *ctx, int clean)
          * file is closed and the servers purged already, so this does not
          * wait on the network under the lock. */
         smbc_free_context(ctx, 1);
+        pipe_smb_live--;
     }
 }
 
@@ -320,13 +325,49 @@ static DWORD pipe_smb_encrypt_level(MPRMON_ENCRYPTION e,
     return ERROR_INVALID_PARAMETER;
 }
 
+/*
+ * Samba converts strings to the "dos charset" (CP850 by default) with
+ * glibc's iconv through ONE process-wide iconv_t per charset pair, which
+ * iconv does not allow two threads to use at once.  NTLMSSP does such a
+ * conversion in every session set-up (msrpc_gen -> push_ascii_talloc), and
+ * with the thread hooks two threads racing there made a logon fail now and
+ * then (ENOMEM or a refused logon under load; helgrind shows the race in
+ * gconv).  With "dos charset = ASCII" Samba uses its built-in, stateless
+ * converters instead.  The strings concerned (NTLMSSP's OEM domain and
+ * workstation names) are ASCII in practice.
+ *
+ * smbc_setConfiguration() is the only public way to set it: it reads
+ * smb.conf syntax from a file, here an anonymous memory file.  It reloads
+ * Samba's global conversion handles, so it runs only while no other thread
+ * can be inside libsmbclient: right after the context that (re)initialised
+ * libsmbclient's globals was created, with no other context alive.  Best
+ * effort: on failure the race stays, as it is without this.
+ */
+static void pipe_smb_charset_setup(SMBCCTX *ctx)
+{
+    static const char conf[] = "[global]\n\tdos charset = ASCII\n";
+    char path[64];
+    int fd = memfd_create("mprmon-smbconf", MFD_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    if (write(fd, conf, sizeof(conf) - 1) == (ssize_t)(sizeof(conf) - 1)) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        (void)smbc_setConfiguration(ctx, path);
+    }
+    close(fd);
+}
+
 /* A new context with the settings every pipe shares.  Lock held. */
-static SMBCCTX *pipe_smb_ctx_create(void)
+static SMBCCTX *pipe_smb_ctx_create(int parallel)
 {
     SMBCCTX *ctx = smbc_new_context();
 
     if (!ctx)
         return NULL;
+    /* No context alive: smbc_new_context() has just loaded smb.conf. */
+    if (parallel && pipe_smb_live == 0)
+        pipe_smb_charset_setup(ctx);
     smbc_setDebug(ctx, 0);
     smbc_setLogCallback(ctx, NULL, pipe_smb_log_discard);
     smbc_setFunctionAuthDataWithContext(ctx, pipe_smb_auth);
@@ -348,6 +389,7 @@ static SMBCCTX *pipe_smb_ctx_create(void)
     }
     /* smbc_init_context may set up logging again; keep it silent. */
     smbc_setLogCallback(ctx, NULL, pipe_smb_log_discard);
+    pipe_smb_live++;
     return ctx;
 }
 
@@ -362,7 +404,7 @@ static DWORD pipe_smb_ctx_acquire(struct pipe_smb *p,
     if (pipe_smb_pool_len > 0)
         ctx = pipe_smb_pool[--pipe_smb_pool_len];
     else
-        ctx = pipe_smb_ctx_create();
+        ctx = pipe_smb_ctx_create(!p->serial);
     if (!ctx)
         return ERROR_NOT_ENOUGH_MEMORY; /* allocation or smb.conf set-up */
     smbc_setTimeout(ctx, (int)timeout);

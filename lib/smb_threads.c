@@ -107,8 +107,12 @@ static int smb_threads_lock_mutex(void *plock, int lock_type,
                                   const char *location)
 {
     (void)location;
+    /* No mutex: smb_thread_set_functions() failed before creating its own
+     * (out of memory at start-up).  Samba would panic on an error here;
+     * pipe_smb.c then serialises every call itself, so there is nothing to
+     * exclude. */
     if (!plock)
-        return EINVAL;
+        return 0;
     if (lock_type == SMB_THREADS_LOCK)
         return pthread_mutex_lock(plock);
     if (lock_type == SMB_THREADS_UNLOCK)
@@ -203,8 +207,8 @@ static void smb_threads_do_install(void)
     sym = dlsym(RTLD_DEFAULT, "_talloc_free");
     if (sym)
         memcpy(&smb_threads_talloc_free, &sym, sizeof(smb_threads_talloc_free));
-    /* Non-zero: it could not allocate its global locks, and hooks without
-     * them are not to be relied on. */
+    /* Non-zero: it could not allocate its global locks (the hooks are in
+     * place, the locks are not), so callers must serialise. */
     smb_threads_installed = set_fn(&smb_threads_fns) == 0;
 }
 
