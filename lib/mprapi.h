@@ -177,7 +177,13 @@ DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString);
 
 /* ---- Extensions for Linux callers ---- */
 
-/* SMB encryption (SMB3) wanted for the session. */
+/*
+ * SMB encryption (SMB3) wanted for the session.  Samba's libsmbclient 4.17
+ * never asks the server for encryption: a session is encrypted when the
+ * server demands it.  REQUIRED is enforced here: an unencrypted session is
+ * refused with ERROR_ACCESS_DENIED (detail: "SMB3 encryption is required
+ * but the server did not encrypt the session") before any RPC byte is sent.
+ */
 typedef enum _MPRMON_ENCRYPTION {
     MPRMON_ENCRYPTION_DEFAULT = 0, /* = IF_AVAILABLE */
     MPRMON_ENCRYPTION_OFF = 1,

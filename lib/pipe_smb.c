@@ -27,6 +27,7 @@
 
 #include <libsmbclient.h>
 
+#include "detail_priv.h"
 #include "pipe_priv.h"
 #include "smb_threads_priv.h"
 
@@ -214,6 +215,23 @@ static DWORD pipe_smb_read_exact(struct mpr_pipe *mp, uint8_t *buf, size_t len)
         done += (size_t)n;
     }
     return NO_ERROR;
+}
+
+/*
+ * Is the session under p's pipe encrypted (SMB3 TRANSFORM)?  Asked through
+ * smbc_option_get's "smb_encrypt_on", the only public way to see it: true
+ * when every server connection of the context (here exactly one) has
+ * encryption on, false too when the context has none.
+ */
+static int pipe_smb_is_encrypted(struct pipe_smb *p)
+{
+    static char opt[] = "smb_encrypt_on";
+    int on;
+
+    pipe_smb_io_lock(p);
+    on = smbc_option_get(p->ctx, opt) != NULL;
+    pipe_smb_io_unlock(p);
+    return on;
 }
 
 /* Idle contexts, each initialised and without server connections. */
@@ -541,6 +559,23 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
         if (p->file && !p->serial)
             pipe_smb_warm = 1;
         pthread_mutex_unlock(&pipe_smb_lock);
+    }
+    /* libsmbclient 4.17 never asks for SMB3 encryption on SMB2/3 (it only
+     * records the wish in the session's credentials): a session is
+     * encrypted only when the server demands it.  So REQUIRED is enforced
+     * here, after the open and before any RPC byte is written.  A missing
+     * pipe (ENOENT) means the session was set up: an unencrypted one is
+     * then the answer that matters. */
+    if (!p->file && !(e == ENOENT && level == SMBC_ENCRYPTLEVEL_REQUIRE)) {
+        pipe_smb_free(p);
+        return pipe_smb_map_errno(e);
+    }
+    if (level == SMBC_ENCRYPTLEVEL_REQUIRE && !pipe_smb_is_encrypted(p)) {
+        detail_set("%s:%u: SMB3 encryption is required but the server did "
+                   "not encrypt the session",
+                   params->host, port);
+        pipe_smb_free(p);
+        return ERROR_ACCESS_DENIED;
     }
     if (!p->file) {
         pipe_smb_free(p);

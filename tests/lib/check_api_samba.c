@@ -15,8 +15,7 @@
  * it from outside:
  *   main      (default) what the library does today, asserted;
  *   required  MPRMON_ENCRYPTION_REQUIRED on a session that is not encrypted
- *             must be refused: pending a change in lib/pipe_smb.c, so the
- *             script expects this run to fail until then (see there);
+ *             must be refused (lib/pipe_smb.c checks after the open);
  *   wire      one MprmonQueryServiceState, at API_WIRE_LEVEL against
  *             API_WIRE_PORT, returning API_WIRE_RC, while the script
  *             captures the traffic and checks what was encrypted.
@@ -214,7 +213,7 @@ START_TEST(samba_refused_logon_is_access_denied)
 }
 END_TEST
 
-/* ---- REQUIRED must be enforced (pending lib/pipe_smb.c) ---- */
+/* ---- REQUIRED must be enforced ---- */
 
 /* The refusal must say why: a wrong password is ERROR_ACCESS_DENIED too. */
 static void assert_refused_for_encryption(DWORD rc, const char *what)

@@ -17,18 +17,13 @@
 #    it is not.  Skipped (said so) when dumpcap cannot capture here.
 # 3. check_api_samba (required): MPRMON_ENCRYPTION_REQUIRED on a session that
 #    is not encrypted must be refused (ERROR_ACCESS_DENIED, detail naming
-#    encryption), and no RPC PDU may leave in clear.  Today the library asks
-#    libsmbclient for encryption, which libsmbclient 4.17 never requests on
-#    SMB2/3 (source3/libsmb/libsmb_server.c sets only the credentials'
-#    wish), and does not check the result: REQUIRED connects in clear.  Until
-#    lib/pipe_smb.c checks smbc_option_get(ctx, "smb_encrypt_on") after the
-#    open, these checks are PENDING: their failure is reported as XFAIL and
-#    does not fail the test; if they pass while still marked pending, the
-#    test fails (XPASS) so that the mark is removed.  Set
-#    API_SAMBA_REQUIRED_PENDING=0 to make them count.
+#    encryption), and no RPC PDU may leave in clear.  libsmbclient 4.17 never
+#    requests encryption on SMB2/3 (source3/libsmb/libsmb_server.c sets only
+#    the credentials' wish), so lib/pipe_smb.c checks
+#    smbc_option_get(ctx, "smb_encrypt_on") after the open and refuses an
+#    unencrypted session before any RPC byte is written.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
-: "${API_SAMBA_REQUIRED_PENDING:=1}"
 . "$top_srcdir/tests/peers/common.sh"
 . "$top_srcdir/tests/peers/samba.sh"
 . "$top_srcdir/tests/peers/rras.sh"
@@ -196,29 +191,16 @@ if [ "$WIRE_OK" = 1 ]; then
 fi
 
 # ---- 3. REQUIRED must be enforced ----
-# pending NAME RC: judge a check that is pending the lib/pipe_smb.c change.
-pending() {
-    if [ "$API_SAMBA_REQUIRED_PENDING" = 1 ]; then
-        if [ "$2" -eq 0 ]; then
-            fail "XPASS $1: passes now; set API_SAMBA_REQUIRED_PENDING=0 as the default"
-        else
-            echo "XFAIL $1 (pending: lib/pipe_smb.c must refuse REQUIRED on an unencrypted session)"
-        fi
-    elif [ "$2" -ne 0 ]; then
-        fail "$1"
-    fi
-}
-
 echo "== check_api_samba: required"
 run_check required
-pending "check_api_samba (required)" $?
+[ $? -eq 0 ] || fail "check_api_samba (required)"
 if [ "$WIRE_OK" = 1 ]; then
     # Whatever the code, no DCE/RPC may have left in clear.
     wire_case plain-required "$SAMBA_PLAIN_PORT" "$SAMBA_PLAIN_AUTHFILE" \
         required 5
     _pr_rc=$?
     [ "$_pr_rc" -eq 0 ] && [ "$(wire_value svcctl_uuid)" -ne 0 ] && _pr_rc=1
-    pending "plain-required: no DCE/RPC in clear" "$_pr_rc"
+    [ "$_pr_rc" -eq 0 ] || fail "plain-required: DCE/RPC left in clear"
 fi
 
 [ "$FAILED" = 0 ] && echo "PASS: test_api_samba"
