@@ -134,3 +134,6 @@ grep '^TRAP' "$SNMPTRAPD_OUT" | tr '\t' '\n' | awk -v n="$MPR_NOTIFY" '
     /\.1\.2\.1\.2\.[0-9]+ = STRING:/ { sub(/.*STRING: /, ""); printf "    %-24s %s\n", kind, $0 }'
 
 step "Done; stopping everything"
+cleanup
+trap - EXIT
+exit 0
