@@ -15,7 +15,9 @@ make -j"$(nproc)" check MPRMON_VALGRIND="${MPRMON_VALGRIND:-1}" || status=$?
 # Check prints its summary into each test's log; show them, then one total.
 echo
 echo "== Check summaries =="
-grep -h -E '^[0-9]+%: Checks: ' $(find . -name '*.log' ! -name 'test-suite.log' ! -name 'config.log') 2>/dev/null | sort | uniq -c | sed 's/^ *//' || true
+find . -name '*.log' ! -name 'test-suite.log' ! -name 'config.log' | sort | while read -r log; do
+    grep -E '^[0-9]+%: Checks: ' "$log" | sed "s|^|${log#./}: |"
+done
 if [ -f test-suite.log ]; then
     pass=$(sed -n 's/^# PASS: *//p' test-suite.log)
     fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
