@@ -7,6 +7,7 @@
  * Windows and Samba server uses; a peer that answers in another data
  * representation is treated as a protocol error rather than converted. */
 #include "dcerpc_priv.h"
+#include "le_priv.h"
 
 #include <string.h>
 
@@ -21,31 +22,6 @@
  * (0 = IEEE), C706 14.1 figure 14-1. */
 #define DCERPC_DREP_LE_ASCII 0x10u
 #define DCERPC_DREP_IEEE 0x00u
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v & 0xff);
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v & 0xff);
-    p[1] = (uint8_t)((v >> 8) & 0xff);
-    p[2] = (uint8_t)((v >> 16) & 0xff);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
 
 /* p_syntax_id_t (C706 12.6.3.1): the UUID, then if_version as one u32 whose
  * low half is the major and high half the minor version (MS-RPCE's

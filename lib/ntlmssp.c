@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "ntlmssp_priv.h"
+#include "le_priv.h"
 
 #include <nettle/arcfour.h>
 #include <nettle/hmac.h>
@@ -71,31 +72,6 @@ struct ntlmssp {
     uint32_t send_seq;
     uint32_t recv_seq;
 };
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v & 0xff);
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v & 0xff);
-    p[1] = (uint8_t)((v >> 8) & 0xff);
-    p[2] = (uint8_t)((v >> 16) & 0xff);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
 
 /* UTF-8 -> UTF-16LE bytes (malloc'd; *len in bytes, no terminator).  upper:
  * upper-case ASCII letters, for the user name in NTOWFv2 (MS-NLMP 3.3.2);
