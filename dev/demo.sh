@@ -16,6 +16,9 @@ set +eu # the peer helpers are POSIX sh libraries
 . "$top/tests/peers/rras.sh"
 . "$top/tests/peers/snmp.sh"
 cleanup() {
+    # Stop everything even if one stop fails or a signal comes meanwhile.
+    set +e
+    trap '' INT TERM HUP
     subagent_stop 2>/dev/null
     snmpd_stop 2>/dev/null
     snmptrapd_stop 2>/dev/null
