@@ -7,30 +7,7 @@
 #include <string.h>
 
 #include "ndr_priv.h"
-
-/* Hex text to bytes; the test fails on bad hex so a typo cannot pass. */
-static size_t hex_to_bytes(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = strlen(hex) / 2, i;
-
-    ck_assert_uint_eq(strlen(hex) % 2, 0);
-    ck_assert_uint_le(n, cap);
-    for (i = 0; i < n; i++) {
-        unsigned v;
-        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
-
-static void assert_bytes(const uint8_t *got, size_t got_len, const char *hex)
-{
-    uint8_t want[512];
-    size_t n = hex_to_bytes(hex, want, sizeof(want));
-
-    ck_assert_uint_eq(got_len, n);
-    ck_assert_mem_eq(got, want, n);
-}
+#include "vectors.h"
 
 /* ---- Reader ---- */
 

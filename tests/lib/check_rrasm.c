@@ -8,20 +8,7 @@
 #include <unistd.h>
 
 #include "rrasm_priv.h"
-
-static size_t hex_to_bytes(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = strlen(hex) / 2, i;
-
-    ck_assert_uint_eq(strlen(hex) % 2, 0);
-    ck_assert_uint_le(n, cap);
-    for (i = 0; i < n; i++) {
-        unsigned v;
-        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
+#include "vectors.h"
 
 /*
  * Reply vectors: produced with impacket 0.10's NDR engine (which has no
@@ -326,13 +313,6 @@ END_TEST
 
 /* ---- Cross-check: replies built by impacket's NDR engine, now ---- */
 
-static const char *python3(void)
-{
-    const char *p = getenv("PYTHON3_SYSTEM");
-
-    return p && *p ? p : "/usr/bin/python3";
-}
-
 /*
  * The script marshals DIM_INFORMATION_CONTAINER + return value (MS-RRASM
  * 2.2.1.2.1, 3.1.4.1) with impacket's NDR classes for a set of levels,
@@ -445,16 +425,6 @@ START_TEST(test_decode_matches_impacket)
     }
 }
 END_TEST
-
-static int impacket_available(void)
-{
-    char cmd[300];
-
-    snprintf(cmd, sizeof(cmd),
-             "'%s' -c 'import impacket.dcerpc.v5.ndr' >/dev/null 2>&1",
-             python3());
-    return system(cmd) == 0;
-}
 
 int main(void)
 {

@@ -9,29 +9,7 @@
 #include <unistd.h>
 
 #include "scmr_priv.h"
-
-static size_t hex_to_bytes(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = strlen(hex) / 2, i;
-
-    ck_assert_uint_eq(strlen(hex) % 2, 0);
-    ck_assert_uint_le(n, cap);
-    for (i = 0; i < n; i++) {
-        unsigned v;
-        ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
-
-static void assert_bytes(const uint8_t *got, size_t got_len, const char *hex)
-{
-    uint8_t want[1024];
-    size_t n = hex_to_bytes(hex, want, sizeof(want));
-
-    ck_assert_uint_eq(got_len, n);
-    ck_assert_mem_eq(got, want, n);
-}
+#include "vectors.h"
 
 /* The handle the request vectors use: bytes 00..13. */
 static struct scmr_handle seq_handle(void)
@@ -353,13 +331,6 @@ static const struct {
 };
 #define XCHECK_N (sizeof(xcheck_names) / sizeof(xcheck_names[0]))
 
-static const char *python3(void)
-{
-    const char *p = getenv("PYTHON3_SYSTEM");
-
-    return p && *p ? p : "/usr/bin/python3";
-}
-
 /* Write the script to a temp file and run it; lines of hex come back in
  * out (one per name and call), or 0 lines if impacket is unusable. */
 static size_t impacket_vectors(char lines[][512], size_t max)
@@ -431,16 +402,6 @@ START_TEST(test_matches_impacket)
     }
 }
 END_TEST
-
-static int impacket_available(void)
-{
-    char cmd[300];
-
-    snprintf(cmd, sizeof(cmd),
-             "'%s' -c 'import impacket.dcerpc.v5.scmr' >/dev/null 2>&1",
-             python3());
-    return system(cmd) == 0;
-}
 
 int main(void)
 {
