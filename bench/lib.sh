@@ -1,0 +1,119 @@
+# bench/lib.sh - what every benchmark script shares: the peers' helpers,
+# cleanup on exit, the smoke/full switch, and one format for figures.
+#
+# A benchmark is bench/bench_<name>.sh.  It sources this file, measures a
+# baseline and the thing itself in the same run (the machine is shared and
+# noisy: only ratios mean something), and prints its figures with
+# bench_figure and its verdicts with bench_ratio.  bench/run runs them all.
+#
+# Environment (set by bench/run, or by hand):
+#   top_srcdir, top_builddir  source and build trees
+#   BENCH_SMOKE=1             small sizes, for `make check`: the benchmark
+#                             must run end to end, but targets are not
+#                             judged (a smoke run only proves it still works)
+#   BENCH_RESULTS             file that collects every figure line
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir/_build}"
+: "${BENCH_SMOKE:=0}"
+# Figures are of the real thing: never under valgrind (the tests do that).
+MPRMON_VALGRIND=0
+export top_srcdir top_builddir BENCH_SMOKE MPRMON_VALGRIND
+
+. "$top_srcdir/tests/peers/common.sh"
+. "$top_srcdir/tests/peers/snmp.sh"
+. "$top_srcdir/tests/peers/rras.sh"
+. "$top_srcdir/tests/peers/samba.sh"
+
+bench_cleanup() {
+    subagent_stop
+    snmpd_stop
+    snmptrapd_stop
+    samba_stop
+    peers_cleanup
+}
+trap bench_cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
+
+BENCH_NAME=$(basename "$0" .sh)
+BENCH_NAME=${BENCH_NAME#bench_}
+bench_failed=0
+
+# bench_size FULL SMOKE: the size to use in this run.
+bench_size() {
+    if [ "$BENCH_SMOKE" = 1 ]; then echo "$2"; else echo "$1"; fi
+}
+
+# bench_now_ms: monotonic-enough wall clock in milliseconds.
+bench_now_ms() { date +%s%3N; }
+
+# bench_figure METRIC VALUE [UNIT]: one measured figure.
+bench_figure() {
+    _bf_line="figure $BENCH_NAME $1 = $2${3:+ $3}"
+    echo "$_bf_line"
+    [ -z "${BENCH_RESULTS:-}" ] || echo "$_bf_line" >>"$BENCH_RESULTS"
+}
+
+# bench_ratio METRIC MEASURED BASELINE TARGET: prints MEASURED/BASELINE and
+# whether it meets "ratio <= TARGET".  Smoke runs print the ratio but never
+# judge it.  A missed target makes bench_finish exit 3 (not 1: the run
+# worked, the figure is the news).
+bench_ratio() {
+    _br_ratio=$(awk -v m="$2" -v b="$3" 'BEGIN {
+        if (b <= 0) { print "inf"; exit } printf "%.3f", m / b }')
+    if [ "$BENCH_SMOKE" = 1 ]; then
+        _br_verdict="smoke (not judged)"
+    elif awk -v r="$_br_ratio" -v t="$4" 'BEGIN { exit !(r != "inf" && r + 0 <= t + 0) }'; then
+        _br_verdict="MET"
+    else
+        _br_verdict="MISSED"
+        bench_missed=1
+    fi
+    _br_line="ratio $BENCH_NAME $1 = $_br_ratio (measured $2 / baseline $3; target <= $4): $_br_verdict"
+    echo "$_br_line"
+    [ -z "${BENCH_RESULTS:-}" ] || echo "$_br_line" >>"$BENCH_RESULTS"
+}
+
+# bench_fail MESSAGE: the benchmark could not measure (a broken run).
+bench_fail() {
+    echo "bench $BENCH_NAME: FAILED: $*" >&2
+    bench_failed=1
+}
+
+# bench_finish: exit 1 if the run broke, 3 if a target was missed, else 0.
+bench_finish() {
+    [ "$bench_failed" = 0 ] || exit 1
+    [ "${bench_missed:-0}" = 0 ] || exit 3
+    exit 0
+}
+
+# Process facts, from /proc.
+proc_rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+proc_hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+proc_threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
+proc_fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+
+# percentile P FILE: the P-th percentile (nearest rank) of one number per line.
+percentile() {
+    sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END {
+        if (NR == 0) { print "nan"; exit }
+        i = int((p / 100) * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
+        print v[i] }'
+}
+
+# blackhole_start: a loopback port where TCP connects hang (bench/blackhole.py);
+# exports BLACKHOLE_PORT.  Many routers can share it.
+blackhole_start() {
+    _bh_file=$MPRMON_TEST_TMP/blackhole.port
+    rm -f "$_bh_file"
+    "$PYTHON3_SYSTEM" "$top_srcdir/bench/blackhole.py" "$_bh_file" &
+    peers_track $!
+    _bh_i=0
+    while [ ! -s "$_bh_file" ] && [ $_bh_i -lt 100 ]; do sleep 0.1; _bh_i=$((_bh_i + 1)); done
+    [ -s "$_bh_file" ] || { echo "blackhole did not start" >&2; return 1; }
+    BLACKHOLE_PORT=$(cat "$_bh_file")
+    export BLACKHOLE_PORT
+}
+
+# closed_port: a loopback port nobody listens on (connects are refused).
+closed_port() { pick_port; }
