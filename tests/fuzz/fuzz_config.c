@@ -23,7 +23,8 @@ static void fuzz_config_check(const struct daemon_config *cfg)
             abort();
         if (memchr(r->name, '\0', sizeof r->name) == NULL ||
             memchr(r->address, '\0', sizeof r->address) == NULL ||
-            memchr(r->auth_file, '\0', sizeof r->auth_file) == NULL)
+            r->auth_file == NULL ||
+            memchr(r->auth_file, '\0', ROUTER_PATH_MAX) == NULL)
             abort();
         if (r->name[0] == '\0' || r->address[0] == '\0')
             abort();

@@ -89,7 +89,7 @@ static const struct mpr_pipe_ops fp_ops = {fp_write_all, fp_read_exact,
 static void fuzz_client(const uint8_t *data, size_t size)
 {
     static const uint8_t req[8] = {1, 0, 0, 0, 0, 0, 0, 0};
-    struct fuzz_pipe fp = {{&fp_ops}, data, size, 0};
+    struct fuzz_pipe fp = {.base = {.ops = &fp_ops}, .in = data, .len = size};
     struct rpc_conn *c = NULL;
     uint8_t *resp = NULL;
     size_t len = 0;

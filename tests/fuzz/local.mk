@@ -54,7 +54,7 @@ tests_fuzz_fuzz_config_LDADD = subagent/libmprmon_daemon.la
 EXTRA_DIST += tests/fuzz/corpus/config
 
 FUZZ_CONFIG_SRCS = $(top_srcdir)/tests/fuzz/fuzz_config.c \
-	$(top_srcdir)/subagent/config.c
+	$(top_srcdir)/subagent/config.c $(top_srcdir)/subagent/strpool.c
 
 tests/fuzz/fuzz_config-libfuzzer: $(FUZZ_CONFIG_SRCS)
 	@$(MKDIR_P) tests/fuzz
@@ -141,3 +141,36 @@ tests/fuzz/fuzz_ntlmssp-libfuzzer: $(FUZZ_NTLMSSP_SRCS)
 
 fuzz: tests/fuzz/fuzz_ntlmssp-libfuzzer
 CLEANFILES += tests/fuzz/fuzz_ntlmssp-libfuzzer
+
+# fuzz_rpc_auth: the authenticated bind (bind_ack sec_trailer, SPNEGO,
+# NTLMSSP CHALLENGE, alter_context_resp) and one call on it, through
+# lib/rpc_client.c over an in-memory pipe.  Seeds made by
+# make_rpc_auth_seeds.py.
+check_PROGRAMS += tests/fuzz/fuzz_rpc_auth
+TESTS += tests/fuzz/fuzz_rpc_auth
+tests_fuzz_fuzz_rpc_auth_SOURCES = tests/fuzz/fuzz_rpc_auth.c \
+	tests/fuzz/replay_main.c
+tests_fuzz_fuzz_rpc_auth_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"rpc_auth"'
+tests_fuzz_fuzz_rpc_auth_LDADD = lib/libmprapi_core.la
+EXTRA_DIST += tests/fuzz/corpus/rpc_auth tests/fuzz/make_rpc_auth_seeds.py
+
+FUZZ_RPC_AUTH_SRCS = $(top_srcdir)/tests/fuzz/fuzz_rpc_auth.c \
+	$(top_srcdir)/lib/dcerpc.c $(top_srcdir)/lib/rpc_client.c \
+	$(top_srcdir)/lib/detail.c $(top_srcdir)/lib/rpc_auth.c \
+	$(top_srcdir)/lib/ntlmssp.c $(top_srcdir)/lib/spnego.c \
+	$(top_srcdir)/lib/creds.c $(top_srcdir)/lib/utf16.c
+
+tests/fuzz/fuzz_rpc_auth-libfuzzer: $(FUZZ_RPC_AUTH_SRCS)
+	@$(MKDIR_P) tests/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NETTLE_CFLAGS) -o $@ $(FUZZ_RPC_AUTH_SRCS) \
+		$(NETTLE_LIBS)
+
+fuzz: tests/fuzz/fuzz_rpc_auth-libfuzzer
+CLEANFILES += tests/fuzz/fuzz_rpc_auth-libfuzzer
+
+# The long runs of every -libfuzzer target (not part of make check; see
+# tests/fuzz/README.md).  FUZZ_SECONDS / FUZZ_RUNS set the budget per target.
+fuzz-long: fuzz
+	$(top_srcdir)/tests/fuzz/run-long.sh .
+.PHONY: fuzz-long
+EXTRA_DIST += tests/fuzz/run-long.sh tests/fuzz/coverage.sh tests/fuzz/README.md
