@@ -24,6 +24,9 @@ struct mpr_pipe_ops {
 
 struct mpr_pipe {
     const struct mpr_pipe_ops *ops;
+    /* Each read or write gives up after this long; the RPC layer also
+     * bounds a whole call (all its fragments) by it.  0: no bound. */
+    unsigned timeout_ms;
 };
 
 struct mpr_pipe_params {

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "detail_priv.h"
 #include "rpc_auth_priv.h"
@@ -65,9 +66,42 @@ struct rpc_conn {
      * AUTHENTICATE. */
     struct rpc_auth auth;
     int auth_proven;
+    /* CLOCK_MONOTONIC milliseconds after which the current call or bind
+     * starts no more reads; 0: none (a pipe without a timeout). */
+    uint64_t deadline_ms;
     /* One fragment in or out; we never accept more than we offered. */
     uint8_t frag[DCERPC_MAX_FRAG_DEFAULT];
 };
+
+static uint64_t rpc_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The pipe's timeout bounds each read; a server that sends a fragment just
+ * before each read would time out could still hold one call for
+ * RPC_MAX_FRAGMENTS timeouts (and an honest-looking stream of empty
+ * fragments takes seconds to reach that cap).  So a whole call, or bind,
+ * also has a deadline: the pipe's timeout from its start.  No read begins
+ * after it, so a call ends within twice the timeout at most. */
+static void rpc_deadline_start(struct rpc_conn *c)
+{
+    c->deadline_ms =
+        c->pipe->timeout_ms ? rpc_now_ms() + c->pipe->timeout_ms : 0;
+}
+
+static DWORD rpc_deadline_check(const struct rpc_conn *c)
+{
+    if (c->deadline_ms == 0 || rpc_now_ms() < c->deadline_ms)
+        return NO_ERROR;
+    detail_set("no complete answer from the server within the %u ms "
+               "timeout",
+               c->pipe->timeout_ms);
+    return ERROR_TIMEOUT;
+}
 
 /* Read one PDU into c->frag: the 16-byte header first, then exactly the
  * rest of frag_length (a larger read on a libsmbclient pipe blocks until
@@ -76,6 +110,9 @@ static DWORD rpc_read_pdu(struct rpc_conn *c, struct dcerpc_hdr *hdr)
 {
     DWORD rc;
 
+    rc = rpc_deadline_check(c);
+    if (rc != NO_ERROR)
+        return rc;
     rc = pipe_read_exact(c->pipe, c->frag, DCERPC_HDR_LEN);
     if (rc != NO_ERROR)
         return rc;
@@ -96,6 +133,9 @@ static DWORD rpc_read_pdu(struct rpc_conn *c, struct dcerpc_hdr *hdr)
     }
     if (hdr->frag_length == DCERPC_HDR_LEN)
         return NO_ERROR;
+    rc = rpc_deadline_check(c);
+    if (rc != NO_ERROR)
+        return rc;
     return pipe_read_exact(c->pipe, c->frag + DCERPC_HDR_LEN,
                            hdr->frag_length - DCERPC_HDR_LEN);
 }
@@ -418,6 +458,7 @@ static DWORD rpc_do_bind(struct rpc_conn *c,
     DWORD rc;
 
     c->next_call_id = call_id + 1;
+    rpc_deadline_start(c);
     rc = dcerpc_encode_bind(call_id, iface, &rpc_syntax_ndr,
                             DCERPC_MAX_FRAG_DEFAULT, DCERPC_MAX_FRAG_DEFAULT,
                             c->frag, sizeof(c->frag), &len);
@@ -791,6 +832,7 @@ DWORD rpc_call(struct rpc_conn *c, uint16_t opnum, const uint8_t *req,
     call_id = c->next_call_id++;
     if (c->next_call_id == 0)
         c->next_call_id = 1;
+    rpc_deadline_start(c);
 
     rc = rpc_send_request(c, call_id, opnum, req, req_len);
     if (rc != NO_ERROR) {

@@ -63,6 +63,12 @@ DWORD rpc_bind_auth_type(struct mpr_pipe *pipe,
  * reassembled response stub out (malloc'd, caller frees).  A fault PDU maps to
  * the Windows code it carries (nca_unk_if -> RPC_S_UNKNOWN_IF, access denied
  * -> ERROR_ACCESS_DENIED, nca_op_rng_error -> RPC_S_PROCNUM_OUT_OF_RANGE, ...).
+ * Limits against a hostile server: a response over RPC_MAX_RESPONSE bytes, or
+ * over 2048 fragments, or a fragment over the 4280 bytes we offered, is
+ * RPC_S_PROTOCOL_ERROR; alloc_hint sizes no buffer beyond 64 KiB; a call
+ * whose answer is not complete within the pipe's timeout (counted from the
+ * call's start; a read under way then still runs to its own timeout) is
+ * ERROR_TIMEOUT.  The bind has the same deadline.
  */
 DWORD rpc_call(struct rpc_conn *c, uint16_t opnum, const uint8_t *req,
                size_t req_len, uint8_t **resp, size_t *resp_len);

@@ -152,6 +152,12 @@ DWORD scmr_decode_query_service_status(const uint8_t *stub, size_t len,
     ndr_get_u32(&r, &st->wait_hint);
     ndr_get_u32(&r, &ret);
     rc = ndr_reader_finish(&r);
+    /* A state outside SERVICE_STATUS's seven values is a lying or broken
+     * server, not "stopped": taking it as stopped would page someone. */
+    if (rc == NO_ERROR && ret == NO_ERROR &&
+        (st->current_state < SERVICE_STOPPED ||
+         st->current_state > SERVICE_PAUSED))
+        rc = RPC_X_BAD_STUB_DATA;
     if (rc != NO_ERROR || ret != NO_ERROR)
         memset(st, 0, sizeof(*st));
     if (rc != NO_ERROR)

@@ -468,6 +468,66 @@ START_TEST(test_script_endless_fragments)
 }
 END_TEST
 
+/* The scripted pipe with every read 1 ms late, as on a slow link: time
+ * passes, so that a whole-call deadline can trip before the byte and
+ * fragment caps do. */
+static const struct mpr_pipe_ops *script_ops_orig;
+
+static DWORD slow_read_exact(struct mpr_pipe *p, uint8_t *buf, size_t len)
+{
+    usleep(1000);
+    return script_ops_orig->read_exact(p, buf, len);
+}
+
+START_TEST(test_script_call_deadline)
+{
+    static uint8_t loop[64];
+    static const uint8_t stub[16];
+    static struct mpr_pipe_ops slow_ops;
+    struct script_pipe sp;
+    struct rpc_conn *c;
+    size_t n = ack_ok(script, 4280);
+    uint8_t *resp = NULL;
+    size_t len = 0;
+
+    /* Empty middle fragments for ever, each 2 ms apart: the 2048-fragment
+     * cap would need 4 s; the pipe's 100 ms timeout, counted over the
+     * whole call, stops it first. */
+    n += tpdu_response(script + n, 2, DCERPC_PFC_FIRST_FRAG, 0xffffffffu, stub,
+                       16);
+    ck_assert_uint_eq(script_bind(&sp, n, &c), NO_ERROR);
+    script_ops_orig = sp.base.ops;
+    slow_ops = *sp.base.ops;
+    slow_ops.read_exact = slow_read_exact;
+    sp.base.ops = &slow_ops;
+    sp.base.timeout_ms = 100;
+    sp.loop = loop;
+    sp.loop_len = tpdu_response(loop, 2, 0, 0, NULL, 0);
+    ck_assert_uint_eq(rpc_call(c, OP_ECHO, stub, 8, &resp, &len),
+                      ERROR_TIMEOUT);
+    ck_assert_ptr_null(resp);
+    /* The stream is mid-PDU: the association is done for. */
+    ck_assert_uint_eq(rpc_call(c, OP_ECHO, stub, 8, &resp, &len),
+                      RPC_S_CALL_FAILED);
+    rpc_close(c);
+    script_pipe_clear(&sp);
+
+    /* The same timeout does not hurt an answer that comes in time, in
+     * several fragments. */
+    n = ack_ok(script, 4280);
+    n += tpdu_response(script + n, 2, DCERPC_PFC_FIRST_FRAG, 32, stub, 16);
+    n += tpdu_response(script + n, 2, DCERPC_PFC_LAST_FRAG, 16, stub, 16);
+    ck_assert_uint_eq(script_bind(&sp, n, &c), NO_ERROR);
+    sp.base.ops = &slow_ops;
+    sp.base.timeout_ms = 100;
+    ck_assert_uint_eq(rpc_call(c, OP_ECHO, stub, 8, &resp, &len), NO_ERROR);
+    ck_assert_uint_eq(len, 32);
+    free(resp);
+    rpc_close(c);
+    script_pipe_clear(&sp);
+}
+END_TEST
+
 START_TEST(test_script_wrong_call_id)
 {
     static const uint8_t stub[4] = {1, 2, 3, 4};
@@ -701,6 +761,7 @@ static Suite *rpc_suite(int with_peer)
     tcase_add_test(scripted, test_script_bind_args);
     tcase_add_test(scripted, test_script_alloc_hint_4gib);
     tcase_add_test(scripted, test_script_endless_fragments);
+    tcase_add_test(scripted, test_script_call_deadline);
     tcase_add_test(scripted, test_script_wrong_call_id);
     tcase_add_test(scripted, test_script_bad_fragments);
     tcase_add_test(scripted, test_script_reassembly);

@@ -220,6 +220,20 @@ START_TEST(test_decode_query_service_status)
                       NO_ERROR);
     ck_assert_uint_eq(status, ERROR_INVALID_HANDLE);
     ck_assert_uint_eq(st.current_state, 0);
+
+    /* States 0 and 8.. do not exist: a lying server is bad stub data, not
+     * a stopped service. */
+    n = hex_to_bytes("10000000efbeadde000000000000000000000000000000000000"
+                     "000000000000",
+                     stub, sizeof(stub));
+    ck_assert_uint_eq(scmr_decode_query_service_status(stub, n, &st, &status),
+                      RPC_X_BAD_STUB_DATA);
+    ck_assert_uint_eq(st.current_state, 0);
+    n = hex_to_bytes("1000000000000000000000000000000000000000000000000000"
+                     "000000000000",
+                     stub, sizeof(stub));
+    ck_assert_uint_eq(scmr_decode_query_service_status(stub, n, &st, &status),
+                      RPC_X_BAD_STUB_DATA);
 }
 END_TEST
 

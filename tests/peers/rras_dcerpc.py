@@ -241,8 +241,12 @@ class _Handler(socketserver.BaseRequestHandler):
                 else b'\x00' * 20
             out += struct.pack('<HH', result, reason) + ts
         ptype = PTYPE_ALTER_CONTEXT_RESP if is_alter else PTYPE_BIND_ACK
-        self._send(_header(ptype, PFC_FIRST_FRAG | PFC_LAST_FRAG,
-                           HEADER_LEN + len(out), 0, pdu['call_id']) + out)
+        ack = _header(ptype, PFC_FIRST_FRAG | PFC_LAST_FRAG,
+                      HEADER_LEN + len(out), 0, pdu['call_id']) + out
+        if self.server.hostile is not None and not is_alter:
+            self.server.hostile.bind_ack(self, pdu['call_id'], ack)
+        else:
+            self._send(ack)
 
     def _send_bind_nak(self, call_id, reason):
         # bind_nak body: provider_reject_reason, then an empty versions list.
@@ -308,7 +312,10 @@ class _Handler(socketserver.BaseRequestHandler):
             return
         if self.server.delay:
             time.sleep(self.server.delay)
-        self._respond(call_id, ctx_id, out)
+        if self.server.hostile is not None:
+            self.server.hostile.respond(self, call_id, ctx_id, opnum, out)
+        else:
+            self._respond(call_id, ctx_id, out)
 
     def _respond(self, call_id, ctx_id, stub):
         room = self.max_xmit - HEADER_LEN - 8
@@ -345,8 +352,11 @@ class DceRpcServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True  # a stuck client must not block shutdown
     allow_reuse_address = True
 
-    def __init__(self, iface, label, delay=0.0, max_frag=MAX_FRAG):
+    def __init__(self, iface, label, delay=0.0, max_frag=MAX_FRAG,
+                 hostile=None):
         self.iface = iface
+        # rras_hostile.Hostile: turns one kind of answer bad (--hostile).
+        self.hostile = hostile
         self.label = label
         self.delay = delay
         self.max_frag = max_frag

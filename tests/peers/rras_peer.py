@@ -36,6 +36,7 @@ if importlib.util.find_spec('impacket') is None:
 
 import rras_dcerpc  # noqa: E402
 import rras_dimsvc  # noqa: E402
+import rras_hostile  # noqa: E402
 import rras_scmr  # noqa: E402
 import rras_smb  # noqa: E402
 
@@ -139,6 +140,18 @@ def parse_args(argv):
                    'the bytes with success, as Samba\'s smbd; "message" '
                    'adds STATUS_BUFFER_OVERFLOW, as Windows (MS-SMB2 3.3.4.4)'
                    ' (default %(default)s)')
+    p.add_argument('--hostile', choices=rras_hostile.MODES,
+                   help='answer badly on purpose (see rras_hostile.py): the '
+                   'bind_ack for the bind-* and wrong-bind-ack modes, else '
+                   'the reply to RMprAdminServerGetInfo (ROUTER) or '
+                   'RQueryServiceStatus (svcctl)')
+    p.add_argument('--hostile-pipe', choices=('ROUTER', 'svcctl'),
+                   default='ROUTER',
+                   help='the pipe --hostile applies to (default %(default)s)')
+    p.add_argument('--hostile-file',
+                   help='read "MODE PIPE" from this file at every bind and '
+                   'call instead (empty: behave), so that one peer serves '
+                   'the modes in turn')
     p.add_argument('--log', help='log file (default: stderr)')
     p.add_argument('--debug', action='store_true', help='verbose logging')
     opts = p.parse_args(argv)
@@ -149,6 +162,10 @@ def parse_args(argv):
     if not rras_dcerpc.MIN_FRAG <= opts.max_frag <= rras_dcerpc.MAX_FRAG:
         p.error('--max-frag must be in %d..%d' % (rras_dcerpc.MIN_FRAG,
                                                   rras_dcerpc.MAX_FRAG))
+    if opts.hostile and opts.hostile_file:
+        p.error('--hostile excludes --hostile-file')
+    if opts.hostile_file:
+        opts.hostile_file = os.path.abspath(opts.hostile_file)
     if opts.auth_file:
         if opts.user or opts.password:
             p.error('--auth-file excludes --user/--password')
@@ -179,21 +196,33 @@ def main(argv):
     opts = parse_args(argv)
     setup_logging(opts)
 
+    def hostile_for(pipe, opnum):
+        if opts.hostile_file:
+            return rras_hostile.Hostile(None, opnum, pipe, opts.hostile_file)
+        if opts.hostile is None or opts.hostile_pipe != pipe:
+            return None
+        return rras_hostile.Hostile(opts.hostile, opnum, pipe)
+
     pipes = []
     if not opts.no_router:
         info = rras_dimsvc.RouterInfo(opts)
-        dim = rras_dcerpc.DceRpcServer(rras_dimsvc.make_interface(info),
-                                       'ROUTER', opts.delay, opts.max_frag)
+        dim = rras_dcerpc.DceRpcServer(
+            rras_dimsvc.make_interface(info), 'ROUTER', opts.delay,
+            opts.max_frag,
+            hostile_for('ROUTER', rras_dimsvc.OPNUM_SERVER_GET_INFO))
         pipes.append(('ROUTER', dim))
     state = rras_scmr.ServiceState(opts.state_file)
     scm = rras_dcerpc.DceRpcServer(
         rras_scmr.make_interface(state, opts.scm_deny), 'svcctl', opts.delay,
-        opts.max_frag)
+        opts.max_frag, hostile_for('svcctl', rras_scmr.OPNUM_QUERY_STATUS))
     pipes.append(('svcctl', scm))
 
     try:
+        # A hostile server's half-sent PDU must reach the client as it is.
         smb = rras_smb.make_smb_server(opts.port, opts.user, opts.password,
-                                       opts.pipe_mode)
+                                       opts.pipe_mode,
+                                       partial=bool(opts.hostile or
+                                                    opts.hostile_file))
     except OSError as e:
         LOG.error('cannot listen on 127.0.0.1:%d: %s', opts.port, e)
         return 1

@@ -43,6 +43,9 @@ STATES = {
     'paused': scmr.SERVICE_PAUSED,
 }
 
+# [MS-SCMR] 3.1.4: the opnum --hostile targets on this pipe.
+OPNUM_QUERY_STATUS = 6
+
 SERVICE_NAME = 'RemoteAccess'
 NULL_HANDLE = b'\x00' * 20
 
@@ -170,7 +173,7 @@ def make_interface(service, scm_deny=False):
 
     return Interface(SCMR_UUID, 2, 0, {
         0: close_service_handle,
-        6: query_service_status,
+        OPNUM_QUERY_STATUS: query_service_status,
         15: open_sc_manager,
         16: open_service,
     }, '\\PIPE\\ntsvcs')

@@ -137,45 +137,71 @@ def _client_gone():
         return True
 
 
-def _recv_exact(sock, n):
+def _recv_exact(sock, n, partial=False):
     """n bytes from the DCE/RPC server, or None if it or the client left.
 
     A pipe read blocks until the server writes, as on Windows; but a client
     that gave up (libsmbclient times out a read that asks for more than the
     reply holds) must not leave this thread, and the DCE/RPC thread behind
-    the pipe, waiting forever."""
+    the pipe, waiting forever.  partial: fewer bytes come back when the
+    server closed, or went silent for 0.5 s, after sending some (a hostile
+    server's half PDU); None only if it closed before sending any."""
     buf = b''
     while len(buf) < n:
         ready, _, _ = select.select([sock], [], [], 0.5)
         if not ready:
+            if partial and buf:
+                return buf
             if _client_gone():
                 LOG.info('pipe read abandoned: the client went away')
                 return None
             continue
         chunk = sock.recv(n - len(buf))
         if not chunk:
-            return None
+            return buf if partial and buf else None
         buf += chunk
     return buf
 
 
-def _next_message(entry):
+def _next_message(entry, partial=False):
     """The rest of the current PDU, or the next whole PDU from the DCE/RPC
-    server behind a pipe (framed by frag_length).  None if the pipe broke."""
+    server behind a pipe (framed by frag_length).  None if the pipe broke.
+
+    partial: a PDU that the server sends in parts, or never finishes, goes
+    to the client in those parts; the entry remembers how much of it is
+    still owed, so framing resumes after it."""
     pending = entry.get('PipeMessage')
     if pending:
         return pending
     sock = entry['Socket']
-    hdr = _recv_exact(sock, 16)
-    if hdr is None:
+    head = entry.pop('PipeHead', b'')  # header bytes already passed on
+    owed = entry.pop('PipeOwed', 0)  # body bytes of that PDU still to come
+    if owed:
+        data = _recv_exact(sock, owed, partial)
+        if data is not None and len(data) < owed:
+            entry['PipeOwed'] = owed - len(data)
+        return data
+    more = _recv_exact(sock, 16 - len(head), partial)
+    if more is None:
         return None
+    hdr = head + more
+    if len(hdr) < 16:
+        entry['PipeHead'] = hdr
+        return more
     (frag_len,) = struct.unpack_from('<H', hdr, 8)
     if frag_len < 16:
         return None
-    body = _recv_exact(sock, frag_len - 16)
+    if frag_len == 16:
+        return more
+    body = _recv_exact(sock, frag_len - 16, partial)
     if body is None:
+        if partial:
+            entry['PipeOwed'] = frag_len - 16
+            return more
         return None
-    return hdr + body
+    if len(body) < frag_len - 16:
+        entry['PipeOwed'] = frag_len - 16 - len(body)
+    return more + body
 
 
 def _take(entry, msg, limit, message_mode):
@@ -195,7 +221,7 @@ def _pipe_entry(conn, tree_id, file_id):
     return entry
 
 
-def _hook_pipe_io(server, message_mode):
+def _hook_pipe_io(server, message_mode, partial=False):
     orig_read = None
     orig_ioctl = None
 
@@ -209,7 +235,7 @@ def _hook_pipe_io(server, message_mode):
         if entry is None:
             return orig_read(conn_id, smb_server, packet)
         try:
-            msg = _next_message(entry)
+            msg = _next_message(entry, partial)
         except OSError as e:
             LOG.info('pipe read: %s', e)
             msg = None
@@ -234,7 +260,7 @@ def _hook_pipe_io(server, message_mode):
         try:
             entry['PipeMessage'] = b''
             entry['Socket'].sendall(req['Buffer'])
-            msg = _next_message(entry)
+            msg = _next_message(entry, partial)
         except OSError as e:
             LOG.info('pipe transceive: %s', e)
             msg = None
@@ -259,7 +285,8 @@ def _hook_pipe_io(server, message_mode):
 
 
 def make_smb_server(port, user, password, pipe_mode='stream',
-                    server_name='RRASPEER', domain='WORKGROUP'):
+                    server_name='RRASPEER', domain='WORKGROUP',
+                    partial=False):
     """Build (not start) the SMB server on 127.0.0.1:port with one account.
 
     The account is stored as its NT hash, as impacket's addCredential wants
@@ -294,5 +321,5 @@ def make_smb_server(port, user, password, pipe_mode='stream',
     server = PeerSMBServer(('127.0.0.1', port), config_parser=cfg)
     server.processConfigFile()
     server.addCredential(user, 0, '', compute_nthash(password).hex())
-    _hook_pipe_io(server, pipe_mode == 'message')
+    _hook_pipe_io(server, pipe_mode == 'message', partial)
     return server
