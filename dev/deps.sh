@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential autoconf automake libtool autoconf-archive pkg-config
-    check valgrind
+    check valgrind gdb
     libsmbclient-dev samba smbclient nettle-dev
     python3 python3-impacket
     libsnmp-dev snmpd snmp snmptrapd

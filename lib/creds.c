@@ -285,12 +285,18 @@ fail:
  * Symlinks are followed (no O_NOFOLLOW): credentials are commonly deployed as
  * links (Kubernetes secrets, /etc/alternatives-style setups), and what
  * matters is the file we actually read, which fstat() on the open descriptor
- * checks without a race.  O_NONBLOCK keeps a FIFO planted at the path from
- * blocking the open; it is then refused as not a regular file.
+ * checks without a race: its owner and mode, not the link's.  A link to
+ * someone else's file therefore fails the owner check below.  O_NONBLOCK
+ * keeps a FIFO planted at the path from blocking the open; it is then
+ * refused as not a regular file.
  *
  * The check is on the permission bits, not access(): run as root, access()
  * would allow everything, yet a 0640 file still leaks the password to its
  * group, so it is refused whoever we are.
+ *
+ * The owner must be our effective uid or root.  Anyone else who owns the
+ * file can rewrite it at will (chmod it, point us at their own account) or
+ * read it; root may own it because root can read any file anyway.
  */
 DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
                       size_t errlen)
@@ -335,6 +341,15 @@ DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
         rc = ERROR_ACCESS_DENIED;
         goto out;
     }
+    if (st.st_uid != 0 && st.st_uid != geteuid()) {
+        creds_errf(errbuf, errlen,
+                   "%s: owned by uid %u (mode %04o); it must belong to uid "
+                   "%u, which this process runs as, or to root (chown it)",
+                   path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+                   (unsigned)geteuid());
+        rc = ERROR_ACCESS_DENIED;
+        goto out;
+    }
     if (st.st_size > CREDS_FILE_MAX) {
         creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
                    CREDS_FILE_MAX);
@@ -376,7 +391,10 @@ DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
     }
 out:
     if (buf) {
-        explicit_bzero(buf, CREDS_FILE_MAX + 1);
+        /* Only what read() stored can hold a secret.  Wiping all 64 KiB
+         * was most of the library's own work in a connect (callgrind, in
+         * bench/bench_connect.sh). */
+        explicit_bzero(buf, got);
         free(buf);
     }
     close(fd);

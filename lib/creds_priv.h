@@ -24,7 +24,8 @@ DWORD creds_parse_auth_text(const char *text, size_t len, struct mpr_creds *out,
 
 /*
  * Read and parse an auth file.  Refuses a file readable or writable by group
- * or others (ERROR_ACCESS_DENIED) and a missing one (ERROR_FILE_NOT_FOUND),
+ * or others, or owned by anyone but the effective uid or root
+ * (ERROR_ACCESS_DENIED), and a missing one (ERROR_FILE_NOT_FOUND),
  * with a message naming the path and the reason in errbuf.
  */
 DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,

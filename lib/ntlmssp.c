@@ -450,6 +450,9 @@ DWORD ntlmssp_authenticate(struct ntlmssp *n, const uint8_t *chal,
 
     derive_session_keys(n);
     n->state = NTLMSSP_READY;
+    /* The password's only use was the response above; the session keys
+     * are what signing and sealing need from now on. */
+    creds_clear(&n->creds);
     *tok = m;
     *tok_len = off;
     rc = NO_ERROR;

@@ -337,6 +337,91 @@ START_TEST(test_load_symlink_checks_target)
 }
 END_TEST
 
+/* The owner checks need a file owned by someone else, which only root can
+ * make: run as another user, these tests check nothing and say so. */
+static int owner_tests_possible(void)
+{
+    if (geteuid() == 0)
+        return 1;
+    fprintf(stderr, "check_creds: not root, owner checks not run\n");
+    return 0;
+}
+
+#define OTHER_UID 65534 /* nobody on Debian */
+
+START_TEST(test_load_foreign_owner)
+{
+    struct mpr_creds c = {0};
+    char err[512], want[64];
+    const char *path;
+
+    if (!owner_tests_possible())
+        return;
+    path = write_file("foreign", "username = u\npassword = " SECRET "\n",
+                      0600);
+    ck_assert_int_eq(chown(path, OTHER_UID, (gid_t)-1), 0);
+    ck_assert_uint_eq(creds_load_file(path, &c, err, sizeof(err)),
+                      ERROR_ACCESS_DENIED);
+    /* The message names the file, its owner and mode, and what we want. */
+    ck_assert_msg(strstr(err, path) != NULL, "'%s' lacks the path", err);
+    snprintf(want, sizeof(want), "owned by uid %u", OTHER_UID);
+    ck_assert_msg(strstr(err, want) != NULL, "'%s' lacks '%s'", err, want);
+    ck_assert_msg(strstr(err, "0600") != NULL, "'%s' lacks the mode", err);
+    ck_assert_msg(strstr(err, "uid 0") != NULL && strstr(err, "root"),
+                  "'%s' does not say what is expected", err);
+    ck_assert_ptr_null(strstr(err, SECRET));
+    ck_assert_ptr_null(c.user);
+    ck_assert_ptr_null(c.password);
+}
+END_TEST
+
+/* Owned by the effective uid (not root) is fine, and so is root's file for
+ * a process that can read it.  seteuid, not a child: under valgrind Check
+ * does not fork, and the saved uid 0 lets the test switch back. */
+START_TEST(test_load_owner_is_euid)
+{
+    struct mpr_creds c = {0};
+    char err[512];
+    const char *path;
+    DWORD rc;
+
+    if (!owner_tests_possible())
+        return;
+    ck_assert_int_eq(chmod(tmpdir, 0711), 0);
+    path = write_file("mine", "username = u\npassword = " SECRET "\n", 0600);
+    ck_assert_int_eq(chown(path, OTHER_UID, (gid_t)-1), 0);
+    ck_assert_int_eq(seteuid(OTHER_UID), 0);
+    rc = creds_load_file(path, &c, err, sizeof(err));
+    ck_assert_int_eq(seteuid(0), 0);
+    ck_assert_msg(rc == NO_ERROR, "rc %u: %s", (unsigned)rc, err);
+    ck_assert_str_eq(c.password, SECRET);
+    creds_clear(&c);
+}
+END_TEST
+
+/* A link is judged by its target's owner, never the link's own. */
+START_TEST(test_load_symlink_checks_target_owner)
+{
+    struct mpr_creds c = {0};
+    char err[512], link[512], target[512];
+
+    if (!owner_tests_possible())
+        return;
+    snprintf(target, sizeof(target), "%s",
+             write_file("t", "username = u\n", 0600));
+    snprintf(link, sizeof(link), "%s/link", tmpdir);
+    ck_assert_int_eq(symlink(target, link), 0);
+    ck_assert_int_eq(lchown(link, OTHER_UID, (gid_t)-1), 0);
+    ck_assert_uint_eq(creds_load_file(link, &c, err, sizeof(err)), NO_ERROR);
+    creds_clear(&c);
+    ck_assert_int_eq(lchown(link, 0, (gid_t)-1), 0);
+    ck_assert_int_eq(chown(target, OTHER_UID, (gid_t)-1), 0);
+    ck_assert_uint_eq(creds_load_file(link, &c, err, sizeof(err)),
+                      ERROR_ACCESS_DENIED);
+    ck_assert_ptr_nonnull(strstr(err, "owned by uid"));
+}
+END_TEST
+
 START_TEST(test_load_too_large)
 {
     struct mpr_creds c = {0};
@@ -453,6 +538,9 @@ static Suite *creds_suite(void)
     tcase_add_test(tc, test_load_not_regular);
     tcase_add_test(tc, test_load_symlink_checks_target);
     tcase_add_test(tc, test_load_too_large);
+    tcase_add_test(tc, test_load_foreign_owner);
+    tcase_add_test(tc, test_load_owner_is_euid);
+    tcase_add_test(tc, test_load_symlink_checks_target_owner);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("strings");

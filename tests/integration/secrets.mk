@@ -1,0 +1,10 @@
+# tests/integration/secrets.mk - secrets and SNMP input (issue 6, parts 4
+# and 5): no password in any output, argv, environment or buffer of ours;
+# running as another user after start (-u); SETs refused, absent
+# instances, huge GETBULKs.
+SECRETS_TESTS = \
+	tests/integration/test_secrets.sh \
+	tests/integration/test_subagent_user.sh \
+	tests/integration/test_snmp_input.sh
+TESTS += $(SECRETS_TESTS)
+EXTRA_DIST += $(SECRETS_TESTS) tests/integration/secrets_scan.py
