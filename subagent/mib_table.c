@@ -43,12 +43,12 @@ int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->rows[mid].id < id)
+        if (snapshot_row(s, mid)->id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo < s->n_rows && s->rows[lo].id == id) {
+    if (lo < s->n_rows && snapshot_row(s, lo)->id == id) {
         *pos = lo;
         return 0;
     }
@@ -62,7 +62,7 @@ static size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id)
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->rows[mid].id <= id)
+        if (snapshot_row(s, mid)->id <= id)
             lo = mid + 1;
         else
             hi = mid;
@@ -219,7 +219,7 @@ uint32_t mib_table_count_running(const struct snapshot *s)
     uint32_t n = 0;
 
     for (size_t i = 0; i < s->n_rows; i++)
-        if (s->rows[i].service_state == MPR_SVC_RUNNING)
+        if (snapshot_row(s, i)->service_state == MPR_SVC_RUNNING)
             n++;
     return n;
 }
@@ -244,8 +244,8 @@ static int mib_table_answer(netsnmp_variable_list *vb, const struct snapshot *s,
 {
     struct mib_value v;
 
-    if (mib_table_cell_value(&s->rows[cell->row], cell->column, now_ms, uptime,
-                             &v) != 0)
+    if (mib_table_cell_value(snapshot_row(s, cell->row), cell->column, now_ms,
+                             uptime, &v) != 0)
         return -1;
     mib_set_value(vb, &v);
     return 0;
@@ -335,7 +335,7 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
             oid next[OID_LENGTH(mib_entry_oid) + 2];
             memcpy(next, mib_entry_oid, sizeof(mib_entry_oid));
             next[entry_len] = cell.column;
-            next[entry_len + 1] = s->rows[cell.row].id;
+            next[entry_len + 1] = snapshot_row(s, cell.row)->id;
             snmp_set_var_objid(vb, next, entry_len + 2);
             mib_table_answer(vb, s, &cell, now_ms, uptime);
         }

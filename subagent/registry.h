@@ -46,12 +46,40 @@ struct router_row {
     uint32_t ports_in_use;
 };
 
-/* Immutable, reference-counted; rows sorted by id ascending. */
+/* Rows are kept in chunks of SNAPSHOT_CHUNK_ROWS, shared between the
+ * registry and every snapshot that saw them unchanged: publishing a
+ * snapshot copies one pointer per chunk, and a writer copies a chunk only
+ * when it changes a row of a chunk that a snapshot still holds (copy on
+ * write).  So under a stream of probe results each SNMP request costs
+ * n_rows / SNAPSHOT_CHUNK_ROWS pointer copies, not a copy of every row. */
+#define SNAPSHOT_CHUNK_ROWS 32
+
+struct row_chunk {
+    /* The registry's bookkeeping (registry.c): the snapshots built after
+     * `born` and up to `retired` show this chunk. */
+    uint64_t born;
+    uint64_t retired;
+    struct row_chunk *next_retired;
+    struct router_row rows[SNAPSHOT_CHUNK_ROWS];
+};
+
+/* Immutable, reference-counted; rows sorted by id ascending.  Row i is
+ * snapshot_row(s, i). */
 struct snapshot {
     uint64_t generation;
     size_t n_rows;
-    struct router_row rows[];
+    struct row_chunk *chunks[]; /* SNAPSHOT_CHUNKS(n_rows) */
 };
+
+#define SNAPSHOT_CHUNKS(n_rows)                                                \
+    (((n_rows) + SNAPSHOT_CHUNK_ROWS - 1) / SNAPSHOT_CHUNK_ROWS)
+
+/* Row i (0 <= i < n_rows) of a snapshot. */
+static inline const struct router_row *snapshot_row(const struct snapshot *s,
+                                                    size_t i)
+{
+    return &s->chunks[i / SNAPSHOT_CHUNK_ROWS]->rows[i % SNAPSHOT_CHUNK_ROWS];
+}
 
 /* What one probe found (filled by the prober, or by tests). */
 struct probe_result {

@@ -11,14 +11,26 @@
 #include "mib_table.h"
 #include "mprapi.h"
 
+/* Row i of a test snapshot, writable. */
+static struct router_row *snap_row_w(struct snapshot *s, size_t i)
+{
+    return &s->chunks[i / SNAPSHOT_CHUNK_ROWS]->rows[i % SNAPSHOT_CHUNK_ROWS];
+}
+
+/* A snapshot made by hand, the way the registry lays it out. */
 static struct snapshot *snap_new(const uint32_t *ids, size_t n)
 {
-    struct snapshot *s = calloc(1, sizeof(*s) + n * sizeof(struct router_row));
+    struct snapshot *s = calloc(1, sizeof(*s) + SNAPSHOT_CHUNKS(n) *
+                                                    sizeof(s->chunks[0]));
 
     ck_assert_ptr_nonnull(s);
     s->n_rows = n;
+    for (size_t k = 0; k < SNAPSHOT_CHUNKS(n); k++) {
+        s->chunks[k] = calloc(1, sizeof(*s->chunks[k]));
+        ck_assert_ptr_nonnull(s->chunks[k]);
+    }
     for (size_t i = 0; i < n; i++) {
-        struct router_row *r = &s->rows[i];
+        struct router_row *r = snap_row_w(s, i);
         r->id = ids[i];
         snprintf(r->name, sizeof(r->name), "router-%u", (unsigned)ids[i]);
         snprintf(r->address, sizeof(r->address), "10.0.0.%u",
@@ -27,6 +39,13 @@ static struct snapshot *snap_new(const uint32_t *ids, size_t n)
         r->service_state = MPR_SVC_UNKNOWN;
     }
     return s;
+}
+
+static void snap_free(struct snapshot *s)
+{
+    for (size_t k = 0; k < SNAPSHOT_CHUNKS(s->n_rows); k++)
+        free(s->chunks[k]);
+    free(s);
 }
 
 static const uint32_t ids4[] = {3, 7, 100, 4294967295u};
@@ -43,7 +62,7 @@ START_TEST(test_find_row)
     ck_assert_int_eq(mib_table_find_row(s, 1, &pos), -1);
     ck_assert_int_eq(mib_table_find_row(s, 8, &pos), -1);
     ck_assert_int_eq(mib_table_find_row(s, 4294967294u, &pos), -1);
-    free(s);
+    snap_free(s);
 }
 END_TEST
 
@@ -83,7 +102,7 @@ START_TEST(test_lookup_exact)
     /* Net-SNMP sub-ids are 64-bit here: 2^32+7 must not alias row 7. */
     ck_assert_int_eq(mib_table_lookup_exact(s, huge, 2, &cell),
                      MIB_NO_SUCH_INSTANCE);
-    free(s);
+    snap_free(s);
 }
 END_TEST
 
@@ -94,7 +113,7 @@ static void expect_next(const struct snapshot *s, const unsigned long *suf,
 
     ck_assert_int_eq(mib_table_lookup_next(s, suf, len, &cell), MIB_FOUND);
     ck_assert_uint_eq(cell.column, col);
-    ck_assert_uint_eq(s->rows[cell.row].id, id);
+    ck_assert_uint_eq(snapshot_row(s, cell.row)->id, id);
 }
 
 static void expect_end(const struct snapshot *s, const unsigned long *suf,
@@ -130,12 +149,12 @@ START_TEST(test_lookup_next_edges)
     expect_next(s, j, 4, MIB_COL_PROBES, 4294967295u);
     expect_end(s, h, 2);
     expect_end(s, i, 1);
-    free(s);
+    snap_free(s);
 
     s = snap_new(NULL, 0);
     expect_end(s, NULL, 0);
     expect_end(s, c, 1);
-    free(s);
+    snap_free(s);
 }
 END_TEST
 
@@ -148,7 +167,7 @@ static size_t walk(const struct snapshot *s)
     struct mib_cell cell;
 
     while (mib_table_lookup_next(s, cur, len, &cell) == MIB_FOUND) {
-        unsigned long next[2] = {cell.column, s->rows[cell.row].id};
+        unsigned long next[2] = {cell.column, snapshot_row(s, cell.row)->id};
         if (len == 2)
             ck_assert(next[0] > cur[0] ||
                       (next[0] == cur[0] && next[1] > cur[1]));
@@ -173,7 +192,7 @@ START_TEST(test_walk_large)
     s = snap_new(ids, nrows);
     ck_assert_uint_eq(walk(s),
                       nrows * (size_t)(MIB_COL_LAST - MIB_COL_FIRST + 1));
-    free(s);
+    snap_free(s);
     free(ids);
 }
 END_TEST
@@ -181,7 +200,7 @@ END_TEST
 START_TEST(test_cell_values)
 {
     struct snapshot *s = snap_new(ids4, 1);
-    struct router_row *r = &s->rows[0];
+    struct router_row *r = snap_row_w(s, 0);
     struct mib_value v;
 
     r->conn_state = MPR_CONN_FAILED;
@@ -250,7 +269,7 @@ START_TEST(test_cell_values)
 
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_INDEX, 0, 0, &v), -1);
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST + 1, 0, 0, &v), -1);
-    free(s);
+    snap_free(s);
 }
 END_TEST
 
@@ -259,11 +278,11 @@ START_TEST(test_unterminated_name)
     struct snapshot *s = snap_new(ids4, 1);
     struct mib_value v;
 
-    memset(s->rows[0].name, 'x', sizeof(s->rows[0].name));
-    ck_assert_int_eq(mib_table_cell_value(&s->rows[0], MIB_COL_NAME, 0, 0, &v),
+    memset(snap_row_w(s, 0)->name, 'x', sizeof(snap_row_w(s, 0)->name));
+    ck_assert_int_eq(mib_table_cell_value(snap_row_w(s, 0), MIB_COL_NAME, 0, 0, &v),
                      0);
-    ck_assert_uint_eq(v.str_len, sizeof(s->rows[0].name));
-    free(s);
+    ck_assert_uint_eq(v.str_len, sizeof(snap_row_w(s, 0)->name));
+    snap_free(s);
 }
 END_TEST
 
@@ -281,18 +300,18 @@ START_TEST(test_timestamps)
     /* before the agent started: clamp to 0 */
     ck_assert_uint_eq(mib_table_timestamp(1000, 50000, 3000), 0);
 
-    s->rows[0].last_change_ms = 47500;
-    s->rows[0].last_probe_ms = 49990;
+    snap_row_w(s, 0)->last_change_ms = 47500;
+    snap_row_w(s, 0)->last_probe_ms = 49990;
     ck_assert_int_eq(
-        mib_table_cell_value(&s->rows[0], MIB_COL_LAST_CHANGE, 50000, 3000, &v),
+        mib_table_cell_value(snap_row_w(s, 0), MIB_COL_LAST_CHANGE, 50000, 3000, &v),
         0);
     ck_assert_int_eq(v.type, ASN_TIMETICKS);
     ck_assert_uint_eq(v.num, 2750);
     ck_assert_int_eq(
-        mib_table_cell_value(&s->rows[0], MIB_COL_LAST_PROBE, 50000, 3000, &v),
+        mib_table_cell_value(snap_row_w(s, 0), MIB_COL_LAST_PROBE, 50000, 3000, &v),
         0);
     ck_assert_uint_eq(v.num, 2999);
-    free(s);
+    snap_free(s);
 }
 END_TEST
 
@@ -301,11 +320,11 @@ START_TEST(test_count_running)
     struct snapshot *s = snap_new(ids4, 4);
 
     ck_assert_uint_eq(mib_table_count_running(s), 0);
-    s->rows[0].service_state = MPR_SVC_RUNNING;
-    s->rows[3].service_state = MPR_SVC_RUNNING;
-    s->rows[2].service_state = MPR_SVC_STOPPED;
+    snap_row_w(s, 0)->service_state = MPR_SVC_RUNNING;
+    snap_row_w(s, 3)->service_state = MPR_SVC_RUNNING;
+    snap_row_w(s, 2)->service_state = MPR_SVC_STOPPED;
     ck_assert_uint_eq(mib_table_count_running(s), 2);
-    free(s);
+    snap_free(s);
 }
 END_TEST
 

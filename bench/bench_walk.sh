@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# bench_walk: snmpbulkwalk of the whole mprRouterTable (N rows x 16 columns)
+# through a private snmpd, versus the floor: bench/floor_subagent serving a
+# static table of the same shape and size from memory, registered on the
+# same snmpd (under netSnmpExperimental.4174).  Both subagents run for the
+# whole benchmark and the walks alternate, so both see the same machine.
+#
+# The real subagent's probes keep running during every walk: its routers
+# point at a closed port, so each probe ends within milliseconds, and with
+# interval 1 s the workers never idle: results arrive continuously, the
+# worst case for the table (every request finds new results).  No
+# blackholed routers here: a hanging connect holds a worker for the whole
+# timeout and would only slow the stream of results down
+# (bench_isolation.sh measures that case).
+#
+# Target (issue 5 part 1): walk time <= 1.2 x the floor's, for the default
+# max-repetitions (10) and 25.  Each walk must return exactly 16 x N
+# varbinds.
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$top_srcdir/bench/lib.sh"
+
+N=$(bench_size 10000 300)
+RUNS=$(bench_size 3 1)
+REPS="10 25"
+FLOOR_ENTRY=.1.3.6.1.4.1.8072.9999.4174.1.2.1
+COLUMNS=16
+WALK_LIMIT_S=$(bench_size 120 30)
+
+snmpd_start || exit $?
+closed=$(closed_port)
+conf=$MPRMON_TEST_TMP/mprmon.conf
+awk -v n="$N" -v closed="$closed" 'BEGIN {
+    print "concurrency 8"
+    print "trap-rate 0"
+    print "defaults {"
+    print "    interval 1"
+    print "    timeout 200"
+    print "    hysteresis 100"
+    print "}"
+    for (i = 1; i <= n; i++)
+        printf "router %d {\n    name router-%05d\n    address 127.0.0.1\n    port %d\n}\n",
+            i, i, closed
+}' >"$conf"
+subagent_start "$conf" || exit 1
+"$top_builddir/bench/floor_subagent" -x "$SNMPD_AGENTX" -n "$N" \
+    >"$MPRMON_TEST_TMP/floor.log" 2>&1 &
+floor_pid=$!
+peers_track $floor_pid
+
+v=$(snmp_wait_value "$MPR_SCALARS.1.0" "$N" 60) || {
+    bench_fail "subagent: mprRoutersConfigured = $v, expected $N"
+    bench_finish
+}
+v=$(snmp_wait_value "$FLOOR_ENTRY.2.$N" "\"router-$(printf %05d "$N")\"" 30) || {
+    bench_fail "floor subagent did not answer: $v"
+    bench_finish
+}
+# Probes must be running before the first walk.
+v=$(snmp_wait_value "$MPR_ENTRY.17.1" '[1-9][0-9]*' 30) || {
+    bench_fail "no probe finished: mprRouterProbes.1 = $v"
+    bench_finish
+}
+
+# CPU time (clock ticks) of a process's main thread, the one serving SNMP:
+# less noisy than wall time on a shared machine, so it is reported too.
+main_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$1/stat"; }
+
+# walk_ms ENTRY MAXREP PID: time one bulk walk of the table (PID: the
+# subagent serving it); fails the benchmark unless it returned every cell.
+# Appends the main thread's CPU ticks for the walk to $3.ticks.
+walk_ms() {
+    _out=$MPRMON_TEST_TMP/walk.out
+    _c0=$(main_ticks "$3")
+    _t0=$(bench_now_ms)
+    # A walk slower than WALK_LIMIT_S is a failure, not a figure.
+    timeout "$WALK_LIMIT_S" snmpbulkwalk -v2c -c "$SNMP_COMMUNITY" \
+        -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" -On -Cr"$2" \
+        "127.0.0.1:$SNMPD_PORT" "$1" >"$_out" 2>>"$SNMP_DIR/tools.err"
+    _t1=$(bench_now_ms)
+    echo $(($(main_ticks "$3") - _c0)) >>"$MPRMON_TEST_TMP/$3.ticks"
+    _n=$(grep -c "^$1\." "$_out")
+    if [ "$_n" != $((COLUMNS * N)) ]; then
+        bench_fail "walk of $1 (-Cr$2) gave $_n varbinds, expected $((COLUMNS * N))"
+    fi
+    echo $((_t1 - _t0))
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+probes_total() {
+    snmp_tool snmpbulkwalk -On -Oqv -Cr50 "$MPR_ENTRY.17" |
+        awk '{ s += $1 } END { print s + 0 }'
+}
+
+p0=$(probes_total)
+t_start=$(bench_now_ms)
+for reps in $REPS; do
+    : >"$MPRMON_TEST_TMP/floor.ms"
+    : >"$MPRMON_TEST_TMP/ours.ms"
+    : >"$MPRMON_TEST_TMP/$floor_pid.ticks"
+    : >"$MPRMON_TEST_TMP/$SUBAGENT_PID.ticks"
+    for run in $(seq "$RUNS"); do
+        # Alternate which goes first, so neither always follows the other.
+        if [ $((run % 2)) = 1 ]; then
+            walk_ms "$FLOOR_ENTRY" "$reps" "$floor_pid" >>"$MPRMON_TEST_TMP/floor.ms"
+            walk_ms "$MPR_ENTRY" "$reps" "$SUBAGENT_PID" >>"$MPRMON_TEST_TMP/ours.ms"
+        else
+            walk_ms "$MPR_ENTRY" "$reps" "$SUBAGENT_PID" >>"$MPRMON_TEST_TMP/ours.ms"
+            walk_ms "$FLOOR_ENTRY" "$reps" "$floor_pid" >>"$MPRMON_TEST_TMP/floor.ms"
+        fi
+    done
+    echo "walk -Cr$reps floor ms: $(tr '\n' ' ' <"$MPRMON_TEST_TMP/floor.ms")"
+    echo "walk -Cr$reps ours  ms: $(tr '\n' ' ' <"$MPRMON_TEST_TMP/ours.ms")"
+    floor=$(median <"$MPRMON_TEST_TMP/floor.ms")
+    ours=$(median <"$MPRMON_TEST_TMP/ours.ms")
+    bench_figure "floor_walk_ms_r$reps" "$floor" ms
+    bench_figure "walk_ms_r$reps" "$ours" ms
+    bench_ratio "walk_time_r$reps" "$ours" "$floor" 1.2
+    hz=$(getconf CLK_TCK)
+    bench_figure "floor_main_thread_cpu_ms_r$reps" \
+        $(($(median <"$MPRMON_TEST_TMP/$floor_pid.ticks") * 1000 / hz)) ms
+    bench_figure "main_thread_cpu_ms_r$reps" \
+        $(($(median <"$MPRMON_TEST_TMP/$SUBAGENT_PID.ticks") * 1000 / hz)) ms
+done
+p1=$(probes_total)
+t_end=$(bench_now_ms)
+bench_figure rows "$N"
+# Evidence that probes ran during the walks, not just before them.
+bench_figure probes_per_s_during_walks \
+    "$(awk -v p="$((p1 - p0))" -v ms="$((t_end - t_start))" \
+        'BEGIN { printf "%.0f", (ms > 0 ? p * 1000 / ms : 0) }')"
+[ $((p1 - p0)) -gt 0 ] || bench_fail "no probe finished during the walks"
+# A master that timed out on the subagent closes its session: it would
+# have reconnected (bench_isolation.sh counts the timeouts themselves).
+reconnects=$(($(grep -c "AgentX subagent connected" "$SUBAGENT_LOG") - 1))
+bench_figure subagent_reconnects "$reconnects"
+[ "$reconnects" = 0 ] || bench_fail "the subagent reconnected $reconnects times"
+kill -0 "$SUBAGENT_PID" 2>/dev/null || bench_fail "the subagent died"
+bench_finish

@@ -1,0 +1,10 @@
+# bench/walk.mk - bench_walk (table walk vs a floor subagent) and
+# bench_isolation (GET latency while probes hang).
+noinst_PROGRAMS += bench/floor_subagent bench/get_latency
+bench_floor_subagent_SOURCES = bench/floor_subagent.c
+bench_floor_subagent_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
+bench_floor_subagent_LDADD = $(NETSNMP_AGENT_LIBS)
+bench_get_latency_SOURCES = bench/get_latency.c
+bench_get_latency_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
+bench_get_latency_LDADD = $(NETSNMP_AGENT_LIBS)
+EXTRA_DIST += bench/bench_walk.sh bench/bench_isolation.sh
