@@ -13,6 +13,7 @@ lib_libmprapi_core_la_SOURCES = \
 	lib/names.c lib/names_priv.h lib/utf16.c \
 	lib/creds.c lib/creds_priv.h \
 	lib/pipe_smb.c lib/pipe_priv.h lib/smb_threads.c lib/smb_threads_priv.h \
+	lib/tcp_reach.c lib/tcp_reach_priv.h \
 	lib/dcerpc.c lib/dcerpc_priv.h lib/le_priv.h lib/rpc_client.c lib/rpc_priv.h \
 	lib/ntlmssp.c lib/ntlmssp_priv.h lib/spnego.c lib/spnego_priv.h \
 	lib/rpc_auth.c lib/rpc_auth_priv.h \

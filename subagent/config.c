@@ -50,6 +50,7 @@
  * "FILE:LINE: message".  Errors never quote an auth file's contents.
  */
 #include "config.h"
+#include "strpool.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -288,16 +289,21 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
         return 0;
     case KEY_AUTH_FILE:
         if (strcmp(value, "none") == 0) {
-            c->auth_file[0] = '\0';
+            c->auth_file = "";
             return 0;
         }
-        if (config_copy_string(p, line, key, value, c->auth_file,
-                               sizeof c->auth_file))
-            return -1;
-        if (c->auth_file[0] != '/')
+        if (value[0] == '\0')
+            return config_error(p, line, "%s needs a value", key);
+        if (strlen(value) >= ROUTER_PATH_MAX)
+            return config_error(p, line, "%s is too long (at most %d bytes)",
+                                key, ROUTER_PATH_MAX - 1);
+        if (value[0] != '/')
             return config_error(p, line,
                                 "auth-file must be an absolute path or "
                                 "'none'");
+        c->auth_file = strpool_intern(value);
+        if (c->auth_file == NULL)
+            return config_error(p, line, "out of memory");
         return 0;
     case KEY_INTERVAL:
         if (config_number(p, line, key, value, 1, 86400, &n))
@@ -411,6 +417,7 @@ static int config_open_router(struct parser *p, unsigned line,
     st = &p->routers[p->n_routers++];
     memset(st, 0, sizeof *st);
     st->cfg.id = (uint32_t)id;
+    st->cfg.auth_file = "";
     st->line = line;
     return 0;
 }
@@ -552,7 +559,7 @@ static void config_apply_defaults(struct parser *p)
         if (st->key_line[KEY_PORT] == 0)
             c->port = d->key_line[KEY_PORT] ? d->cfg.port : DEFAULT_PORT;
         if (st->key_line[KEY_AUTH_FILE] == 0) {
-            memcpy(c->auth_file, d->cfg.auth_file, sizeof c->auth_file);
+            c->auth_file = d->cfg.auth_file;
             /* Errors about an inherited file point at the defaults. */
             st->key_line[KEY_AUTH_FILE] = d->key_line[KEY_AUTH_FILE];
         }
@@ -691,6 +698,7 @@ static int config_run(const char *name, const char *text, size_t len,
     p.errlen = errlen;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
+    p.defaults.cfg.auth_file = "";
     p.out.max_concurrency = DEFAULT_CONCURRENCY;
     p.out.trap_rate_per_min = DEFAULT_TRAP_RATE;
 
@@ -752,7 +760,11 @@ int config_load(const char *path, struct daemon_config *out, char *err,
             snprintf(err, errlen, "no configuration file given");
         return -1;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO at the path would otherwise block the open until
+     * a writer comes, and a reload runs in the thread that answers SNMP.
+     * It is refused below as not a regular file; regular files ignore the
+     * flag. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 || fstat(fd, &sb) != 0) {
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -805,11 +817,18 @@ void config_free(struct daemon_config *cfg)
     cfg->n_routers = 0;
 }
 
+static const char *config_or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
 int router_config_same_target(const struct router_config *a,
                               const struct router_config *b)
 {
     return a->id == b->id && strcmp(a->address, b->address) == 0 &&
-           a->port == b->port && strcmp(a->auth_file, b->auth_file) == 0 &&
+           a->port == b->port &&
+           strcmp(config_or_empty(a->auth_file),
+                  config_or_empty(b->auth_file)) == 0 &&
            a->encryption == b->encryption &&
            a->rpc_auth_level == b->rpc_auth_level;
 }

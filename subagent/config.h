@@ -11,13 +11,18 @@
 #define ROUTER_ADDRESS_MAX 256
 #define ROUTER_PATH_MAX 1024
 
-/* One router stanza.  id is the row index: stable across reloads/restarts. */
+/* One router stanza.  id is the row index: stable across reloads/restarts.
+ * Copied by value (registry, prober, each probe in flight).  auth_file points
+ * to an immutable string of the process-lifetime pool (strpool.h), so copies
+ * stay small and valid after the config they came from is freed; NULL is
+ * taken as "" (what a zeroed stanza in a test has). */
 struct router_config {
     uint32_t id;                        /* 1..4294967295, unique */
     char name[ROUTER_NAME_MAX];         /* operator's label */
     char address[ROUTER_ADDRESS_MAX];   /* server name as MprAdminServerConnect takes it */
     unsigned port;                      /* SMB port, 0 = 445 */
-    char auth_file[ROUTER_PATH_MAX];    /* smbclient auth file, "" = anonymous */
+    const char *auth_file;              /* smbclient auth file, "" = anonymous;
+                                           shorter than ROUTER_PATH_MAX */
     unsigned interval_s;                /* probe interval */
     unsigned timeout_ms;                /* per-probe timeout */
     unsigned hysteresis;                /* consecutive probes before a trap */

@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += subagent/libmprmon_daemon.la
 subagent_libmprmon_daemon_la_SOURCES = \
 	subagent/config.c subagent/config.h \
+	subagent/strpool.c subagent/strpool.h \
 	subagent/registry.c subagent/registry.h \
 	subagent/probe.c subagent/probe_priv.h \
 	subagent/schedule.c subagent/schedule_priv.h \

@@ -38,8 +38,9 @@
 struct ptarget {
     struct sched_node node; /* first: the heap hands back &node */
     struct router_config cfg;
-    struct router_config pending; /* config to apply when the probe ends */
-    bool has_pending;
+    /* Config to apply when the probe ends: a reload came while busy.  Held
+     * apart, and only then, so that an idle router costs one config. */
+    struct router_config *pending;
     bool busy;
     bool removed; /* gone from the config while busy: worker frees it */
     MPR_SERVER_HANDLE handle;
@@ -94,7 +95,9 @@ static void prober_probe(struct prober *p, const struct router_config *cfg,
     opts.dwTimeoutMs = cfg->timeout_ms;
     opts.encryption = cfg->encryption;
     opts.dwRpcAuthLevel = cfg->rpc_auth_level;
-    opts.pszCredentialsFile = cfg->auth_file[0] != '\0' ? cfg->auth_file : NULL;
+    opts.pszCredentialsFile =
+        cfg->auth_file != NULL && cfg->auth_file[0] != '\0' ? cfg->auth_file
+                                                            : NULL;
 
     wide = MprmonUtf8ToWide(cfg->address);
     if (wide == NULL) {
@@ -171,17 +174,20 @@ static MPR_SERVER_HANDLE prober_requeue(struct prober *p, struct ptarget *t,
     uint64_t due;
 
     t->busy = false;
-    if (t->has_pending) {
-        t->has_pending = false;
-        if (!router_config_same_target(&t->cfg, &t->pending)) {
+    if (t->pending != NULL) {
+        struct router_config *next = t->pending;
+        bool same = router_config_same_target(&t->cfg, next);
+
+        t->cfg = *next;
+        t->pending = NULL;
+        free(next);
+        if (!same) {
             stale = t->handle;
             t->handle = NULL;
             t->failures = 0;
-            t->cfg = t->pending;
             prober_schedule(p, t, now);
             return stale;
         }
-        t->cfg = t->pending;
     }
     t->failures = verdict == PROBE_HEALTH_UNREACHABLE ? t->failures + 1 : 0;
     /* Due times advance from the previous due time, not from the end of the
@@ -232,6 +238,7 @@ static void *prober_worker(void *arg)
         pthread_mutex_lock(&p->lock);
         if (t->removed) {
             stale = handle;
+            free(t->pending);
             free(t);
         } else {
             t->handle = handle;
@@ -263,9 +270,49 @@ static struct ptarget *prober_find(struct prober *p, uint32_t id)
     return NULL;
 }
 
+/* Called with the lock held, before anything changes: one spare config for
+ * every router of cfg whose probe is in flight and that has no pending config
+ * yet (a busy one keeps probing its old config until the worker is back).
+ * Allocated here, under the lock, because only now is "busy" known; the lock
+ * is held for a few mallocs at most, one per worker. */
+static int prober_alloc_spares(struct prober *p,
+                               const struct daemon_config *cfg,
+                               struct router_config ***out, size_t *n_out)
+{
+    struct router_config **spares = NULL;
+    size_t n = 0;
+
+    *out = NULL;
+    *n_out = 0;
+    for (size_t i = 0; i < cfg->n_routers; i++) {
+        struct ptarget *t = prober_find(p, cfg->routers[i].id);
+        if (t != NULL && t->busy && t->pending == NULL)
+            n++;
+    }
+    if (n == 0)
+        return 0;
+    spares = calloc(n, sizeof *spares);
+    if (spares == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        spares[i] = malloc(sizeof *spares[i]);
+        if (spares[i] == NULL) {
+            for (size_t j = 0; j < i; j++)
+                free(spares[j]);
+            free(spares);
+            return -1;
+        }
+    }
+    *out = spares;
+    *n_out = n;
+    return 0;
+}
+
 int prober_apply_config(struct prober *p, const struct daemon_config *cfg)
 {
     struct ptarget **targets = NULL;
+    struct router_config **spares = NULL;
+    size_t n_spares = 0, used_spares = 0;
     MPR_SERVER_HANDLE *stale = NULL;
     size_t n_stale = 0;
     uint64_t now;
@@ -298,7 +345,8 @@ int prober_apply_config(struct prober *p, const struct daemon_config *cfg)
     }
 
     pthread_mutex_lock(&p->lock);
-    if (sched_reserve(&p->heap, cfg->n_routers + p->n_targets)) {
+    if (sched_reserve(&p->heap, cfg->n_routers + p->n_targets) ||
+        prober_alloc_spares(p, cfg, &spares, &n_spares)) {
         pthread_mutex_unlock(&p->lock);
         goto out;
     }
@@ -317,8 +365,9 @@ int prober_apply_config(struct prober *p, const struct daemon_config *cfg)
         t->removed = false;
         targets[i] = t;
         if (t->busy) {
-            t->pending = *c;
-            t->has_pending = true;
+            if (t->pending == NULL)
+                t->pending = spares[used_spares++];
+            *t->pending = *c;
         } else if (!router_config_same_target(&t->cfg, c)) {
             stale[n_stale++] = t->handle;
             t->handle = NULL;
@@ -358,6 +407,9 @@ out:
         free(targets);
     }
     pthread_mutex_unlock(&p->apply_lock);
+    for (size_t i = used_spares; i < n_spares; i++)
+        free(spares[i]); /* none left after a success; all after a failure */
+    free(spares);
     for (size_t i = 0; i < n_stale; i++)
         prober_disconnect(stale[i]);
     free(stale);
@@ -368,6 +420,7 @@ static void prober_free(struct prober *p)
 {
     for (size_t i = 0; i < p->n_targets; i++) {
         prober_disconnect(p->targets[i]->handle);
+        free(p->targets[i]->pending);
         free(p->targets[i]);
     }
     free(p->targets);

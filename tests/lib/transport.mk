@@ -22,6 +22,7 @@ tests_lib_check_creds_LDADD = $(CHECK_LIBS)
 
 tests_lib_check_pipe_smb_SOURCES = tests/lib/check_pipe_smb.c \
 	lib/pipe_smb.c lib/pipe_priv.h lib/smb_threads.c lib/smb_threads_priv.h \
+	lib/tcp_reach.c lib/tcp_reach_priv.h \
 	lib/creds.c lib/creds_priv.h lib/detail.c lib/detail_priv.h
 tests_lib_check_pipe_smb_CFLAGS = $(TRANSPORT_TEST_CFLAGS) $(SMBCLIENT_CFLAGS)
 tests_lib_check_pipe_smb_LDADD = $(CHECK_LIBS) $(SMBCLIENT_LIBS) $(PTHREAD_LIBS)

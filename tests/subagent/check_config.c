@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "subagent/config.h"
+#include "subagent/strpool.h"
 
 static int parse(const char *text, struct daemon_config *cfg, char *err,
                  size_t errlen)
@@ -342,6 +343,65 @@ START_TEST(test_many_routers)
 }
 END_TEST
 
+/* Auth-file paths are pooled: routers that share a file share one string,
+ * parsing the same file again adds nothing to the pool, and a copy of a
+ * stanza stays valid after its config is freed (the prober's in-flight
+ * probes keep such copies across a reload). */
+START_TEST(test_auth_file_pooled)
+{
+    static const char text[] = "defaults {\nauth-file /etc/mprmon/shared.auth\n}\n"
+                               "router 1 {\nname a\naddress h\n}\n"
+                               "router 2 {\nname b\naddress h\n}\n"
+                               "router 3 {\nname c\naddress h\n"
+                               "auth-file /etc/mprmon/own.auth\n}\n"
+                               "router 4 {\nname d\naddress h\n"
+                               "auth-file none\n}\n";
+    struct daemon_config cfg;
+    struct router_config copy, zeroed;
+    char err[256];
+    char path[ROUTER_PATH_MAX + 16];
+    char line[ROUTER_PATH_MAX + 64];
+    size_t pooled;
+
+    ck_assert_msg(parse(text, &cfg, err, sizeof err) == 0, "%s", err);
+    ck_assert_ptr_eq(cfg.routers[0].auth_file, cfg.routers[1].auth_file);
+    ck_assert_str_eq(cfg.routers[2].auth_file, "/etc/mprmon/own.auth");
+    ck_assert_str_eq(cfg.routers[3].auth_file, "");
+    copy = cfg.routers[0];
+    config_free(&cfg);
+    pooled = strpool_count();
+    ck_assert_msg(parse(text, &cfg, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(strpool_count(), pooled);
+    ck_assert_ptr_eq(cfg.routers[0].auth_file, copy.auth_file);
+    ck_assert_str_eq(copy.auth_file, "/etc/mprmon/shared.auth");
+    ck_assert(router_config_same_target(&copy, &cfg.routers[0]));
+    config_free(&cfg);
+
+    /* A zeroed stanza (NULL path) means anonymous, like "". */
+    memset(&zeroed, 0, sizeof zeroed);
+    copy = zeroed;
+    copy.auth_file = "";
+    ck_assert(router_config_same_target(&zeroed, &copy));
+    copy.auth_file = "/x";
+    ck_assert(!router_config_same_target(&zeroed, &copy));
+
+    /* ROUTER_PATH_MAX - 1 bytes is the longest path. */
+    path[0] = '/';
+    memset(path + 1, 'p', ROUTER_PATH_MAX - 2);
+    path[ROUTER_PATH_MAX - 1] = '\0';
+    snprintf(line, sizeof line, "router 1 {\nname a\naddress h\nauth-file %s\n}\n",
+             path);
+    ck_assert_msg(parse(line, &cfg, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(cfg.routers[0].auth_file, path);
+    config_free(&cfg);
+    strcat(path, "p");
+    snprintf(line, sizeof line, "router 1 {\nname a\naddress h\nauth-file %s\n}\n",
+             path);
+    ck_assert_int_eq(parse(line, &cfg, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "test.conf:4: auth-file is too long"));
+}
+END_TEST
+
 START_TEST(test_equal)
 {
     struct daemon_config cfg;
@@ -369,7 +429,7 @@ START_TEST(test_equal)
     b.port = 1445;
     ck_assert(!router_config_same_target(&a, &b));
     b = a;
-    strcpy(b.auth_file, "/x");
+    b.auth_file = "/x";
     ck_assert(!router_config_same_target(&a, &b));
     b = a;
     b.encryption = MPRMON_ENCRYPTION_REQUIRED;
@@ -523,6 +583,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_many_routers);
     tcase_add_test(tc, test_equal);
+    tcase_add_test(tc, test_auth_file_pooled);
     tcase_add_test(tc, test_example_file);
     suite_add_tcase(s, tc);
 

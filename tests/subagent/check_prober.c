@@ -226,7 +226,7 @@ START_TEST(test_stop_waits_for_stuck_probe)
     t0 = registry_now_ms();
     for (;;) {
         s = registry_snapshot_acquire(reg);
-        row = s->rows[0];
+        row = *snapshot_row(s, 0);
         registry_snapshot_release(reg, s);
         if (row.conn_state == MPR_CONN_CONNECTING)
             break;
@@ -247,6 +247,77 @@ START_TEST(test_stop_waits_for_stuck_probe)
 }
 END_TEST
 
+/* Wait until router id's row says CONNECTING: its probe is under way. */
+static void wait_connecting(struct registry *reg, uint32_t id)
+{
+    uint64_t t0 = registry_now_ms();
+
+    for (;;) {
+        const struct snapshot *s = registry_snapshot_acquire(reg);
+        const struct router_row *row = snapshot_find(s, id);
+        enum mpr_conn_state st = row != NULL ? row->conn_state : 0;
+
+        registry_snapshot_release(reg, s);
+        if (st == MPR_CONN_CONNECTING)
+            return;
+        ck_assert_uint_lt(registry_now_ms() - t0, 5000);
+        sleep_ms(5);
+    }
+}
+
+/* Reloads that arrive while the router's probe is in flight are kept aside
+ * (the pending config) and applied when the probe ends: a new target is
+ * probed at once, the stuck probe's result is not shown for it.  A router
+ * removed while busy, with a pending config, is freed by its worker
+ * (valgrind checks that nothing leaks). */
+START_TEST(test_reload_while_busy)
+{
+    unsigned stuck_port, closed_port;
+    int fd = listen_loopback(&stuck_port);
+    int closed_fd = listen_loopback(&closed_port);
+    struct daemon_config cfg, moved, moved_slower, empty;
+    struct registry *reg;
+    struct prober *p;
+    struct router_row row;
+
+    close(closed_fd);
+    cfg = make_cfg(1, &stuck_port, 3600, 1000);
+    moved = make_cfg(1, &closed_port, 3600, 1000);
+    moved_slower = make_cfg(1, &closed_port, 7200, 1000);
+    empty = make_cfg(0, NULL, 3600, 1000);
+    reg = registry_new(&cfg);
+    p = prober_start(reg, &cfg, 1);
+    ck_assert_ptr_nonnull(p);
+
+    wait_connecting(reg, 1);
+    ck_assert_int_eq(registry_apply_config(reg, &moved), 0);
+    ck_assert_int_eq(prober_apply_config(p, &moved), 0);
+    /* A second reload during the same probe replaces the pending one. */
+    ck_assert_int_eq(registry_apply_config(reg, &moved_slower), 0);
+    ck_assert_int_eq(prober_apply_config(p, &moved_slower), 0);
+    row = wait_probes(reg, 1, 1, 8000);
+    /* The refused connect, not the stuck one (which waits its 1 s). */
+    ck_assert_uint_lt(row.probe_latency_ms, 800);
+    ck_assert_uint_eq(row.probes, 1);
+
+    /* Back to the stuck port (probed at once), then, while that probe is
+     * in flight, a pending move and a removal. */
+    ck_assert_int_eq(registry_apply_config(reg, &cfg), 0);
+    ck_assert_int_eq(prober_apply_config(p, &cfg), 0);
+    wait_connecting(reg, 1);
+    ck_assert_int_eq(prober_apply_config(p, &moved), 0);
+    ck_assert_int_eq(registry_apply_config(reg, &empty), 0);
+    ck_assert_int_eq(prober_apply_config(p, &empty), 0);
+    prober_stop(p);
+    close(fd);
+    registry_free(reg);
+    config_free(&cfg);
+    config_free(&moved);
+    config_free(&moved_slower);
+    config_free(&empty);
+}
+END_TEST
+
 static Suite *prober_suite(void)
 {
     Suite *s = suite_create("prober");
@@ -257,6 +328,7 @@ static Suite *prober_suite(void)
     tcase_add_test(tc, test_closed_port);
     tcase_add_test(tc, test_interval_and_reload);
     tcase_add_test(tc, test_stop_waits_for_stuck_probe);
+    tcase_add_test(tc, test_reload_while_busy);
     suite_add_tcase(s, tc);
     return s;
 }

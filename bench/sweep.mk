@@ -1,0 +1,5 @@
+# bench/sweep and bench/memory: issue 5 parts 2 and 4 (probe sweep of many
+# routers; resident memory per router and per held connection).  Scripts
+# only: they drive the built mprmon-subagent against snmpd, impacket RRAS
+# peers, closed ports and bench/blackhole.py.
+EXTRA_DIST += bench/bench_sweep.sh bench/bench_memory.sh

@@ -1,0 +1,96 @@
+/* tcp_reach.c - does anything accept a TCP connection at host:port?  (see
+ * tcp_reach_priv.h) */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcp_reach_priv.h"
+
+static long long tcp_reach_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1: connected, 0: refused or no answer before deadline_ms. */
+static int tcp_reach_one(const struct addrinfo *ai, long long deadline_ms)
+{
+    struct pollfd pfd;
+    int fd, err = 0, rc;
+    socklen_t len = sizeof(err);
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                ai->ai_protocol);
+    if (fd < 0)
+        return 0;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+        close(fd);
+        return 1;
+    }
+    if (errno != EINPROGRESS) {
+        close(fd);
+        return 0;
+    }
+    pfd.fd = fd;
+    pfd.events = POLLOUT;
+    for (;;) {
+        long long left = deadline_ms - tcp_reach_now_ms();
+        if (left <= 0) {
+            close(fd);
+            return 0;
+        }
+        rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+        if (rc > 0)
+            break;
+        if (rc < 0 && errno != EINTR) {
+            close(fd);
+            return 0;
+        }
+    }
+    rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+    close(fd);
+    return rc;
+}
+
+DWORD tcp_reach_check(const char *host, unsigned port, unsigned timeout_ms)
+{
+    struct addrinfo hints, *res = NULL;
+    char name[256], service[16];
+    size_t n = strlen(host);
+    long long deadline = tcp_reach_now_ms() + timeout_ms;
+    DWORD rc = RPC_S_SERVER_UNAVAILABLE;
+
+    if (host[0] == '[' && n >= 2 && host[n - 1] == ']') {
+        host++;
+        n -= 2;
+    }
+    if (n == 0 || n >= sizeof(name))
+        return NO_ERROR; /* not ours to judge */
+    memcpy(name, host, n);
+    name[n] = '\0';
+    snprintf(service, sizeof(service), "%u", port);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(name, service, &hints, &res) != 0 || res == NULL)
+        return NO_ERROR;
+    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+        if (tcp_reach_one(ai, deadline)) {
+            rc = NO_ERROR;
+            break;
+        }
+    }
+    freeaddrinfo(res);
+    return rc;
+}

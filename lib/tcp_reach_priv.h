@@ -1,0 +1,21 @@
+/* tcp_reach_priv.h - does anything accept a TCP connection at host:port?
+ *
+ * pipe_smb.c asks this before an open that would run alone under its
+ * process-wide lock (libsmbclient still cold, or no thread hooks): a server
+ * that refuses or never answers is then found out without entering
+ * libsmbclient or taking the lock, so one dead router does not hold every
+ * other probe up for a whole connect timeout. */
+#ifndef MPRMON_TCP_REACH_PRIV_H
+#define MPRMON_TCP_REACH_PRIV_H
+
+#include "mprapi.h"
+
+/* host as names_server_to_host gives it (a name, an IPv4 address, or an IPv6
+ * address in brackets).  NO_ERROR when a connection was accepted (and closed
+ * at once), and also when the answer is unknown: a name that getaddrinfo
+ * cannot resolve (a NetBIOS name, say) is left to libsmbclient.
+ * RPC_S_SERVER_UNAVAILABLE when every address refused or did not answer
+ * within timeout_ms. */
+DWORD tcp_reach_check(const char *host, unsigned port, unsigned timeout_ms);
+
+#endif
