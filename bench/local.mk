@@ -3,8 +3,8 @@
 # `make check` runs bench/smoke.sh (every benchmark, small) so that they
 # cannot rot.  Each benchmark is bench/bench_NAME.sh; its helper programs
 # are noinst programs below (built with `make`, so the smoke run has them).
-BENCH_SCRIPTS = bench/run bench/smoke.sh bench/lib.sh bench/blackhole.py
-EXTRA_DIST += $(BENCH_SCRIPTS)
+bench_framework_files = bench/run bench/smoke.sh bench/lib.sh bench/blackhole.py
+EXTRA_DIST += $(bench_framework_files)
 
 TESTS += bench/smoke.sh
 
@@ -14,3 +14,6 @@ bench: all
 .PHONY: bench
 
 # Each benchmark adds its scripts and programs in bench/<name>.mk.
+include bench/connect.mk
+include bench/walk.mk
+include bench/sweep.mk

@@ -30,6 +30,7 @@
 #include "detail_priv.h"
 #include "pipe_priv.h"
 #include "smb_threads_priv.h"
+#include "tcp_reach_priv.h"
 
 #define PIPE_SMB_DEFAULT_PORT 445
 #define PIPE_SMB_DEFAULT_TIMEOUT_MS 10000
@@ -45,7 +46,7 @@ struct pipe_smb {
     smbc_read_fn read_fn;
     smbc_write_fn write_fn;
     smbc_close_fn close_fn;
-    struct mpr_creds creds; /* our copy, for the auth callback */
+    struct mpr_creds creds; /* our copy for the auth callback, until open */
     int serial;             /* no thread hooks: I/O holds pipe_smb_lock */
 };
 
@@ -524,6 +525,7 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
     if (!p)
         return ERROR_NOT_ENOUGH_MEMORY;
     p->base.ops = &pipe_smb_ops;
+    p->base.timeout_ms = timeout;
     if (params->creds) {
         rc = creds_copy(params->creds, &p->creds);
         if (rc != NO_ERROR) {
@@ -535,6 +537,22 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
     /* Before the first context exists: Samba's talloc stack cannot change
      * to per-thread once used. */
     p->serial = !smb_threads_install();
+
+    /* An open that will run alone (see the lock) holds every other open up
+     * for as long as its connect takes, up to libsmbclient's connect
+     * timeout: find a server that refuses or never answers first, outside
+     * the lock and libsmbclient. */
+    pthread_mutex_lock(&pipe_smb_lock);
+    alone = p->serial || !pipe_smb_warm;
+    pthread_mutex_unlock(&pipe_smb_lock);
+    if (alone) {
+        rc = tcp_reach_check(params->host, port, timeout);
+        if (rc != NO_ERROR) {
+            creds_clear(&p->creds);
+            free(p);
+            return rc;
+        }
+    }
 
     pthread_mutex_lock(&pipe_smb_lock);
     rc = pipe_smb_ctx_acquire(p, level, timeout);
@@ -581,6 +599,10 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
         pipe_smb_free(p);
         return pipe_smb_map_errno(e);
     }
+    /* libsmbclient asks for credentials only while it sets a session up,
+     * and an open pipe never reconnects: our copy goes now instead of
+     * living as long as the pipe. */
+    creds_clear(&p->creds);
     *out = &p->base;
     return NO_ERROR;
 }

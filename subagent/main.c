@@ -1,8 +1,9 @@
 /* main.c - mprmon-subagent: options, daemon life cycle, signals.
  *
  * Signal handlers only set flags and write a byte to a pipe that the event
- * loop watches; reloading and stopping happen in the loop, between SNMP
- * requests. */
+ * loop watches; stopping happens in the loop, between SNMP requests, and so
+ * does the start of a reload, whose work then runs on a thread of its own
+ * (reload.h) so that SNMP is served meanwhile. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,8 +25,10 @@
 #include "config.h"
 #include "mib_table.h"
 #include "notify.h"
+#include "privdrop.h"
 #include "prober.h"
 #include "registry.h"
+#include "reload.h"
 
 #ifndef MPRMON_VERSION
 #define MPRMON_VERSION "unknown"
@@ -42,6 +46,8 @@ struct main_options {
     bool log_set;
     const char *agentx_socket;
     const char *config_path;
+    const char *user_spec; /* -u USER[:GROUP], NULL = stay who we are */
+    struct privdrop_target user;
 };
 
 static volatile sig_atomic_t main_stop_flag;
@@ -123,6 +129,10 @@ static void main_usage(FILE *out)
             "                  -Lf FILE, -Ls FACILITY (syslog), -Ln none\n"
             "  -D TOKENS       Net-SNMP debug output for these tokens "
             "(comma-separated)\n"
+            "  -u, --user USER[:GROUP]\n"
+            "                  run as USER (and GROUP, else USER's group) "
+            "once\n"
+            "                  connected to the master; needs root\n"
             "  -h, --help      show this help and exit\n"
             "  -V, --version   show the version and exit\n\n"
             "Net-SNMP settings such as agentxPingInterval are read from\n"
@@ -137,12 +147,13 @@ static int main_parse_options(int argc, char **argv, struct main_options *o)
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"user", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0}};
     int c;
 
     memset(o, 0, sizeof(*o));
     o->config_path = MAIN_DEFAULT_CONFIG;
-    while ((c = getopt_long(argc, argv, "fx:c:L:D:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "fx:c:L:D:u:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             o->foreground = true;
@@ -164,6 +175,9 @@ static int main_parse_options(int argc, char **argv, struct main_options *o)
         case 'D':
             debug_register_tokens(optarg);
             snmp_set_do_debugging(1);
+            break;
+        case 'u':
+            o->user_spec = optarg;
             break;
         case 'h':
             main_usage(stdout);
@@ -192,60 +206,72 @@ struct main_daemon {
     struct notifier *notifier;
 };
 
-static void main_reload(struct main_daemon *d, const char *path)
+/* A reload's outcome, collected from its thread (reload.h): logged here,
+ * and the new config kept, on the main thread. */
+static void main_reload_done(struct main_daemon *d, struct reload *r)
 {
-    struct daemon_config fresh;
-    char err[512];
-
-    memset(&fresh, 0, sizeof(fresh));
-    if (config_load(path, &fresh, err, sizeof(err)) != 0) {
+    switch (r->status) {
+    case RELOAD_BAD_CONFIG:
         snmp_log(LOG_ERR,
                  "mprmon: reload failed, keeping the old "
                  "configuration: %s\n",
-                 err);
+                 r->err);
         return;
-    }
-    if (registry_apply_config(d->reg, &fresh) != 0) {
+    case RELOAD_NO_MEMORY:
         snmp_log(LOG_ERR, "mprmon: reload failed (no memory), keeping the "
                           "old configuration\n");
-        config_free(&fresh);
         return;
+    case RELOAD_APPLIED:
+        break;
     }
-    if (prober_apply_config(d->prober, &fresh) != 0)
+    if (r->prober_partial)
         snmp_log(LOG_ERR, "mprmon: the prober could not apply the new "
                           "configuration fully\n");
-    if (fresh.max_concurrency != d->cfg.max_concurrency)
+    if (r->cfg.max_concurrency != d->cfg.max_concurrency)
         snmp_log(LOG_WARNING, "mprmon: a new concurrency takes effect at "
                               "the next restart\n");
-    notify_set_rate(d->notifier, fresh.trap_rate_per_min);
+    notify_set_rate(d->notifier, r->cfg.trap_rate_per_min);
     config_free(&d->cfg);
-    d->cfg = fresh;
+    d->cfg = r->cfg;
+    memset(&r->cfg, 0, sizeof(r->cfg));
     snmp_log(LOG_INFO, "mprmon: configuration reloaded: %zu routers\n",
              d->cfg.n_routers);
 }
 
-static int main_loop(struct main_daemon *d, const char *config_path)
+static int main_loop(struct main_daemon *d, struct reload *r,
+                     const char *config_path)
 {
     int fds[2];
     bool ready[2];
+    int rc = 0;
 
     fds[0] = registry_event_fd(d->reg);
     fds[1] = main_signal_pipe[0];
     while (!main_stop_flag) {
-        if (agentx_poll(fds, ready, 2, MAIN_MAX_WAIT_MS) != 0)
-            return -1;
+        if (agentx_poll(fds, ready, 2, MAIN_MAX_WAIT_MS) != 0) {
+            rc = -1;
+            break;
+        }
         if (ready[1])
             main_drain_signal_pipe();
         if (main_stop_flag)
             break;
-        if (main_reload_flag) {
+        if (reload_collect(r, false))
+            main_reload_done(d, r);
+        /* SIGHUPs that come while a reload runs fold into one more reload
+         * after it, which reads the file as it is then. */
+        if (main_reload_flag && !reload_running(r)) {
             main_reload_flag = 0;
-            main_reload(d, config_path);
+            reload_start(r, config_path, d->reg, d->prober,
+                         main_signal_pipe[1]);
         }
         if (ready[0])
             notify_process(d->notifier, d->reg);
     }
-    return 0;
+    /* The prober is stopped next: let a reload in progress finish first. */
+    if (reload_collect(r, true))
+        main_reload_done(d, r);
+    return rc;
 }
 
 /* Workers inherit the signal mask: keep SIGHUP/SIGTERM/SIGINT for the main
@@ -265,11 +291,72 @@ static struct prober *main_start_prober(struct main_daemon *d)
     return p;
 }
 
+/*
+ * -u: become the user once the AgentX session is open (snmpd's socket is
+ * usually root's), before any prober thread exists.  The configuration is
+ * then loaded once more as that user, so that an auth file or config the
+ * user cannot read is an error now, not at the first probe or reload:
+ * from here on, reloads (SIGHUP) and every probe read the files as the
+ * user.
+ */
+static int main_drop_root(const struct main_options *o)
+{
+    struct daemon_config again;
+    char err[512];
+
+    if (privdrop_apply(&o->user, err, sizeof(err)) != 0) {
+        snmp_log(LOG_ERR, "mprmon: cannot run as %s: %s\n", o->user_spec,
+                 err);
+        return -1;
+    }
+    memset(&again, 0, sizeof(again));
+    if (config_load(o->config_path, &again, err, sizeof(err)) != 0) {
+        snmp_log(LOG_ERR, "mprmon: as %s: %s\n", o->user_spec, err);
+        return -1;
+    }
+    config_free(&again);
+    snmp_log(LOG_INFO, "mprmon: running as uid %u gid %u\n",
+             (unsigned)o->user.uid, (unsigned)o->user.gid);
+    return 0;
+}
+
+/* Every connected router holds a socket, so thousands of routers need more
+ * descriptors than the usual soft limit of 1024.  The hard limit is what the
+ * administrator allows: take all of it, and say so, or say what is short. */
+static void main_raise_nofile(size_t n_routers)
+{
+    struct rlimit rl;
+    unsigned long long before;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    before = (unsigned long long)rl.rlim_cur;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+            snmp_log(LOG_INFO,
+                     "mprmon: open-file limit raised from %llu to %llu\n",
+                     before, (unsigned long long)rl.rlim_cur);
+        else if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+            return;
+    }
+    /* One socket per held connection and per probe in flight, plus the
+     * daemon's own few. */
+    if ((unsigned long long)rl.rlim_cur < (unsigned long long)n_routers + 64)
+        snmp_log(LOG_WARNING,
+                 "mprmon: the open-file limit (%llu) is below the %zu "
+                 "routers configured plus 64: routers beyond it cannot "
+                 "stay connected (raise LimitNOFILE / ulimit -n)\n",
+                 (unsigned long long)rl.rlim_cur, n_routers);
+}
+
 static int main_run(const struct main_options *o, struct main_daemon *d)
 {
     struct agentx_options ax = {o->agentx_socket, 0};
+    struct reload reload;
     int rc = -1;
 
+    main_raise_nofile(d->cfg.n_routers);
     if (agentx_init(&ax) != 0)
         return -1;
     d->reg = registry_new(&d->cfg);
@@ -281,6 +368,8 @@ static int main_run(const struct main_options *o, struct main_daemon *d)
     if (mib_table_register(d->reg, time(NULL)) != 0)
         goto out;
     agentx_start();
+    if (o->user_spec != NULL && main_drop_root(o) != 0)
+        goto out_unregister;
     d->prober = main_start_prober(d);
     if (d->prober == NULL) {
         snmp_log(LOG_ERR, "mprmon: cannot start the prober\n");
@@ -288,7 +377,9 @@ static int main_run(const struct main_options *o, struct main_daemon *d)
     }
     snmp_log(LOG_INFO, "mprmon-subagent %s started: %zu routers\n",
              MPRMON_VERSION, d->cfg.n_routers);
-    rc = main_loop(d, o->config_path);
+    reload_init(&reload);
+    rc = main_loop(d, &reload, o->config_path);
+    reload_destroy(&reload);
     snmp_log(LOG_INFO, "mprmon-subagent stopping\n");
     prober_stop(d->prober);
     d->prober = NULL;
@@ -312,6 +403,19 @@ int main(int argc, char **argv)
     rc = main_parse_options(argc, argv, &opts);
     if (rc != 0)
         return rc > 0 ? 0 : 1;
+    /* Resolved now, while errors still reach the terminal. */
+    if (opts.user_spec != NULL) {
+        if (privdrop_resolve(opts.user_spec, &opts.user, err,
+                             sizeof(err)) != 0) {
+            fprintf(stderr, "mprmon-subagent: %s\n", err);
+            return 1;
+        }
+        if (geteuid() != 0) {
+            fprintf(stderr, "mprmon-subagent: -u needs to be started as "
+                            "root\n");
+            return 1;
+        }
+    }
 
     memset(&d, 0, sizeof(d));
     if (config_load(opts.config_path, &d.cfg, err, sizeof(err)) != 0) {

@@ -11,7 +11,9 @@ subagent_libmprmon_snmp_la_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
 subagent_libmprmon_snmp_la_LIBADD = $(NETSNMP_AGENT_LIBS)
 
 sbin_PROGRAMS += subagent/mprmon-subagent
-subagent_mprmon_subagent_SOURCES = subagent/main.c
+subagent_mprmon_subagent_SOURCES = subagent/main.c \
+	subagent/privdrop.c subagent/privdrop.h \
+	subagent/reload.c subagent/reload.h
 subagent_mprmon_subagent_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DMPRMON_VERSION='"$(PACKAGE_VERSION)"' \
 	-DMPRMON_SYSCONFDIR='"$(sysconfdir)"'

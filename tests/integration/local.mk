@@ -1,2 +1,5 @@
 include tests/integration/lib.mk
 include tests/integration/subagent.mk
+include tests/integration/faults.mk
+include tests/integration/hostile.mk
+include tests/integration/secrets.mk

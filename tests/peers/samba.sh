@@ -36,6 +36,8 @@
 #                   installed, and a Samba peer can only show "access denied"
 #                   (listed) or "not installed" (not listed), never running
 #                   or stopped: use the impacket RRAS peer for those.
+#   SAMBA_EXTRA_CONF  more [global] lines for smb.conf (one per line), e.g.
+#                   "rpc start on demand helpers = no" (bench/bench_connect.sh).
 #   SAMBA_USER      Unix/Samba user to use (default mprmontest; created with
 #                   useradd when missing, which needs root).
 
@@ -171,6 +173,7 @@ s = socket.socket(socket.AF_INET6); s.bind(("::1", int(sys.argv[1])))' "$SAMBA_P
     usershare max shares = 0
     $_ss_svcctl
     $_ss_encrypt
+    ${SAMBA_EXTRA_CONF:-}
 EOF
 
     SAMBA_PASSWORD=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
