@@ -320,6 +320,8 @@ DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
             return ERROR_FILE_NOT_FOUND;
         if (e == ENOMEM)
             return ERROR_NOT_ENOUGH_MEMORY;
+        if (e == EMFILE || e == ENFILE)
+            return ERROR_TOO_MANY_OPEN_FILES;
         return ERROR_ACCESS_DENIED;
     }
     if (fstat(fd, &st) != 0) {

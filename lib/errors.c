@@ -25,6 +25,8 @@ static const struct errors_entry errors_table[] = {
     {ERROR_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND",
      "The system cannot find the file specified."},
     {3u, "ERROR_PATH_NOT_FOUND", "The system cannot find the path specified."},
+    {ERROR_TOO_MANY_OPEN_FILES, "ERROR_TOO_MANY_OPEN_FILES",
+     "The system cannot open the file."},
     {ERROR_ACCESS_DENIED, "ERROR_ACCESS_DENIED", "Access is denied."},
     {ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE", "The handle is invalid."},
     {ERROR_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY",

@@ -49,6 +49,8 @@ typedef HANDLE MPR_SERVER_HANDLE;
 /* ---- Return codes: values from winerror.h ---- */
 #define NO_ERROR 0u
 #define ERROR_FILE_NOT_FOUND 2u
+/* Out of file descriptors (EMFILE/ENFILE) on this side, not the router's. */
+#define ERROR_TOO_MANY_OPEN_FILES 4u
 #define ERROR_ACCESS_DENIED 5u
 #define ERROR_INVALID_HANDLE 6u
 #define ERROR_NOT_ENOUGH_MEMORY 8u
@@ -128,6 +130,7 @@ typedef struct _MPR_SERVER_2 {
  *                             refused, unreachable, or the timeout expired.
  *   RPC_S_PROTOCOL_ERROR      the server answered with malformed DCE/RPC.
  *   ERROR_NOT_ENOUGH_MEMORY   allocation failed.
+ *   ERROR_TOO_MANY_OPEN_FILES this process ran out of file descriptors.
  * On failure *phMprServer is set to NULL.
  */
 DWORD MprAdminServerConnect(LPWSTR lpwsServerName,

@@ -118,6 +118,9 @@ static DWORD pipe_smb_map_errno(int e)
         return RPC_S_UNKNOWN_IF; /* no such pipe on IPC$ */
     case ENOMEM:
         return ERROR_NOT_ENOUGH_MEMORY;
+    case EMFILE:
+    case ENFILE:
+        return ERROR_TOO_MANY_OPEN_FILES; /* our limit, not the router */
     case ECONNREFUSED:
     case ETIMEDOUT:
     case EHOSTUNREACH:

@@ -22,7 +22,8 @@ static long long tcp_reach_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* 1: connected, 0: refused or no answer before deadline_ms. */
+/* 1: connected, 0: refused or no answer before deadline_ms, -1: no
+ * descriptor for the socket (our limit, not the server's). */
 static int tcp_reach_one(const struct addrinfo *ai, long long deadline_ms)
 {
     struct pollfd pfd;
@@ -32,7 +33,7 @@ static int tcp_reach_one(const struct addrinfo *ai, long long deadline_ms)
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                 ai->ai_protocol);
     if (fd < 0)
-        return 0;
+        return (errno == EMFILE || errno == ENFILE) ? -1 : 0;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
         close(fd);
         return 1;
@@ -86,10 +87,13 @@ DWORD tcp_reach_check(const char *host, unsigned port, unsigned timeout_ms)
     if (getaddrinfo(name, service, &hints, &res) != 0 || res == NULL)
         return NO_ERROR;
     for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        if (tcp_reach_one(ai, deadline)) {
+        int reached = tcp_reach_one(ai, deadline);
+        if (reached > 0) {
             rc = NO_ERROR;
             break;
         }
+        if (reached < 0)
+            rc = ERROR_TOO_MANY_OPEN_FILES;
     }
     freeaddrinfo(res);
     return rc;

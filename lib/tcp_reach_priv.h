@@ -15,7 +15,8 @@
  * at once), and also when the answer is unknown: a name that getaddrinfo
  * cannot resolve (a NetBIOS name, say) is left to libsmbclient.
  * RPC_S_SERVER_UNAVAILABLE when every address refused or did not answer
- * within timeout_ms. */
+ * within timeout_ms; ERROR_TOO_MANY_OPEN_FILES when no socket could be made
+ * for lack of descriptors. */
 DWORD tcp_reach_check(const char *host, unsigned port, unsigned timeout_ms);
 
 #endif

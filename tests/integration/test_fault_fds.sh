@@ -92,7 +92,11 @@ done
 fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
 echo "starved: $ok of $N rows connected, $fds descriptors open"
 echo "last errors (code count):"
-column_counts 6 | sed 's/^/  /'
+column_counts 6 | tee "$MPRMON_TEST_TMP/codes" | sed 's/^/  /'
+# A row starved of descriptors says so (ERROR_TOO_MANY_OPEN_FILES, 4), not
+# that the router is down or refused the logon.
+grep -q '^4 ' "$MPRMON_TEST_TMP/codes" ||
+    fail "no starved row shows ERROR_TOO_MANY_OPEN_FILES (4)"
 [ "$starved" = 1 ] || fail "all $N routers connected under a limit of $LIMIT descriptors: the test starved nothing"
 kill -0 "$pid" 2>/dev/null || fail "the subagent died when descriptors ran out"
 

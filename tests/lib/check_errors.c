@@ -18,6 +18,7 @@ static const struct {
 } want[] = {
     {0, "NO_ERROR", "The operation completed successfully."},
     {2, "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified."},
+    {4, "ERROR_TOO_MANY_OPEN_FILES", "The system cannot open the file."},
     {5, "ERROR_ACCESS_DENIED", "Access is denied."},
     {6, "ERROR_INVALID_HANDLE", "The handle is invalid."},
     {8, "ERROR_NOT_ENOUGH_MEMORY",
@@ -61,6 +62,7 @@ START_TEST(test_header_codes_covered)
     static const DWORD codes[] = {
         NO_ERROR,
         ERROR_FILE_NOT_FOUND,
+        ERROR_TOO_MANY_OPEN_FILES,
         ERROR_ACCESS_DENIED,
         ERROR_INVALID_HANDLE,
         ERROR_NOT_ENOUGH_MEMORY,
@@ -100,6 +102,7 @@ START_TEST(test_header_values)
     } v[] = {
         {NO_ERROR, 0x0},
         {ERROR_FILE_NOT_FOUND, 0x2},
+        {ERROR_TOO_MANY_OPEN_FILES, 0x4},
         {ERROR_ACCESS_DENIED, 0x5},
         {ERROR_INVALID_HANDLE, 0x6},
         {ERROR_NOT_ENOUGH_MEMORY, 0x8},
@@ -130,7 +133,7 @@ END_TEST
 
 START_TEST(test_unknown_code)
 {
-    static const DWORD unknown[] = {1,        4,           999,
+    static const DWORD unknown[] = {1,        7,           999,
                                     1783 + 1, 0xFFFFFFFFu, 0xC0000022u};
     size_t i;
 
