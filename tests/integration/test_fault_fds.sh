@@ -149,9 +149,4 @@ echo "limit raised, r2 back: $ok of $N rows connected, $clean without error"
 kill -0 "$pid" 2>/dev/null || fail "the subagent died"
 subagent_stop || fail "subagent exit status $? after SIGTERM"
 
-on_failure() {
-    echo "---- subagent log ----"
-    tail -n 40 "$SUBAGENT_LOG"
-    [ ! -s "$SNMP_DIR/subagent.valgrind" ] || cat "$SNMP_DIR/subagent.valgrind"
-}
-finish on_failure
+finish subagent_log_tail

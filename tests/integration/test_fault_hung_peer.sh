@@ -86,9 +86,4 @@ grep -q "configuration reloaded: 1 routers" "$SUBAGENT_LOG" ||
 [ "$SUBAGENT_PID" = "$pid" ] || fail "the subagent was restarted"
 subagent_stop || fail "subagent exit status $? after SIGTERM"
 
-on_failure() {
-    echo "---- subagent log ----"
-    tail -n 40 "$SUBAGENT_LOG"
-    [ ! -s "$SNMP_DIR/subagent.valgrind" ] || cat "$SNMP_DIR/subagent.valgrind"
-}
-finish on_failure
+finish subagent_log_tail

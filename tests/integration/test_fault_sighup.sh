@@ -55,28 +55,6 @@ write_conf() { # A|B
     } >"$conf.new" && mv -f "$conf.new" "$conf"
 }
 
-# own_fds PID: descriptors the program holds.  Under valgrind, /proc also
-# lists valgrind's own, which it keeps in the top 12 of the table and opens
-# and closes as it pleases: the top 32 numbers are not counted.
-own_fds() {
-    _of_max=$(awk '/^Max open files/ { print $4 }' "/proc/$1/limits" 2>/dev/null)
-    ls "/proc/$1/fd" 2>/dev/null | awk -v max="${_of_max:-1024}" '$1 < max - 32' | wc -l
-}
-
-# fd_count: the fewest descriptors seen in 10 looks over 2 s (a probe of
-# the closed port holds a socket for a moment; a leak never goes away).
-fd_count() {
-    _fc_min=
-    for _fc_i in 1 2 3 4 5 6 7 8 9 10; do
-        _fc_n=$(own_fds "$SUBAGENT_PID")
-        if [ -z "$_fc_min" ] || [ "$_fc_n" -lt "$_fc_min" ]; then
-            _fc_min=$_fc_n
-        fi
-        sleep 0.2
-    done
-    echo "$_fc_min"
-}
-
 # table_ids: the row ids, one line, ascending.
 table_ids() {
     snmp_tool snmpbulkwalk -On -Cr60 "$MPR_ENTRY.2" |
@@ -155,9 +133,4 @@ echo "after: $fds1 descriptors, probes(1)=$probes1, attempts(1)=$att1"
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"
 
-on_failure() {
-    echo "---- subagent log ----"
-    tail -n 40 "$SUBAGENT_LOG"
-    [ ! -s "$SNMP_DIR/subagent.valgrind" ] || cat "$SNMP_DIR/subagent.valgrind"
-}
-finish on_failure
+finish subagent_log_tail

@@ -83,28 +83,6 @@ write_conf() {
     } >"$conf.new" && mv -f "$conf.new" "$conf"
 }
 
-# own_fds PID: descriptors the program holds.  Under valgrind, /proc also
-# lists valgrind's own, which it keeps in the top 12 of the table and opens
-# and closes as it pleases: the top 32 numbers are not counted.
-own_fds() {
-    _of_max=$(awk '/^Max open files/ { print $4 }' "/proc/$1/limits" 2>/dev/null)
-    ls "/proc/$1/fd" 2>/dev/null | awk -v max="${_of_max:-1024}" '$1 < max - 32' | wc -l
-}
-
-# fd_count: the fewest descriptors in 10 looks over 2 s (a probe holds a
-# socket for a moment; a leaked one stays).
-fd_count() {
-    _fc_min=
-    for _fc_i in 1 2 3 4 5 6 7 8 9 10; do
-        _fc_n=$(own_fds "$SUBAGENT_PID")
-        if [ -z "$_fc_min" ] || [ "$_fc_n" -lt "$_fc_min" ]; then
-            _fc_min=$_fc_n
-        fi
-        sleep 0.2
-    done
-    echo "$_fc_min"
-}
-
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$SUBAGENT_PID/status" 2>/dev/null; }
 
 write_conf 0
@@ -241,9 +219,4 @@ grep -q "AgentX master disconnected us" "$SUBAGENT_LOG" &&
 [ "$SUBAGENT_PID" = "$pid" ] || fail "the subagent was restarted"
 subagent_stop || fail "subagent exit status $? after SIGTERM (valgrind: see below)"
 
-on_failure() {
-    echo "---- subagent log ----"
-    tail -n 20 "$SUBAGENT_LOG"
-    [ ! -s "$SNMP_DIR/subagent.valgrind" ] || head -n 100 "$SNMP_DIR/subagent.valgrind"
-}
-finish on_failure
+finish subagent_log_tail
