@@ -66,10 +66,11 @@ struct pipe_smb {
  *    debug level (lp_set_cmdline), and freeing the last initialised context
  *    tears that global state down (gfree_all);
  *  - smbc_setLogCallback, which sets Samba's one debug callback;
- *  - every call until one pipe has been opened (pipe_smb_warm): the first
- *    session set-up initialises process-wide tables without a lock (e.g.
- *    gensec_init() marks itself done before it registers its backends, so a
- *    second thread could use them half-built).
+ *  - every call until one open has got through session set-up
+ *    (pipe_smb_warm: the pipe opened, or was missing, or the logon was
+ *    refused): the first session set-up initialises process-wide tables
+ *    without a lock (e.g. gensec_init() marks itself done before it
+ *    registers its backends, so a second thread could use them half-built).
  * Open, read, write, close and purge on a context this pipe owns need no
  * global lock: pooled contexts stay initialised, so the global state they
  * use cannot be torn down under them.
@@ -577,7 +578,10 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
     p->file = open_fn(p->ctx, url, O_RDWR, 0);
     e = errno;
     if (alone) {
-        if (p->file && !p->serial)
+        /* A missing pipe (ENOENT) or a refused logon (EACCES) also went
+         * through session set-up, which is what initialises the shared
+         * tables: a server without a ROUTER pipe warms up as well. */
+        if ((p->file || e == ENOENT || e == EACCES) && !p->serial)
             pipe_smb_warm = 1;
         pthread_mutex_unlock(&pipe_smb_lock);
     }
