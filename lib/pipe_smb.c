@@ -545,13 +545,16 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
     /* An open that will run alone (see the lock) holds every other open up
      * for as long as its connect takes, up to libsmbclient's connect
      * timeout: find a server that refuses or never answers first, outside
-     * the lock and libsmbclient. */
+     * the lock and libsmbclient.  So for a server that did not answer last
+     * time: libsmbclient's connect timeout is not ours (tcp_reach_priv.h). */
     pthread_mutex_lock(&pipe_smb_lock);
     alone = p->serial || !pipe_smb_warm;
     pthread_mutex_unlock(&pipe_smb_lock);
-    if (alone) {
+    if (alone || tcp_reach_suspect(params->host, port)) {
         rc = tcp_reach_check(params->host, port, timeout);
         if (rc != NO_ERROR) {
+            if (rc == RPC_S_SERVER_UNAVAILABLE)
+                tcp_reach_note(params->host, port, 0);
             creds_clear(&p->creds);
             free(p);
             return rc;
@@ -591,6 +594,9 @@ DWORD pipe_smb_open(const struct mpr_pipe_params *params, struct mpr_pipe **out)
      * here, after the open and before any RPC byte is written.  A missing
      * pipe (ENOENT) means the session was set up: an unencrypted one is
      * then the answer that matters. */
+    /* Whether the server answered at all decides its next open's check. */
+    tcp_reach_note(params->host, port,
+                   p->file || pipe_smb_map_errno(e) != RPC_S_SERVER_UNAVAILABLE);
     if (!p->file && !(e == ENOENT && level == SMBC_ENCRYPTLEVEL_REQUIRE)) {
         pipe_smb_free(p);
         return pipe_smb_map_errno(e);

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -97,4 +99,45 @@ DWORD tcp_reach_check(const char *host, unsigned port, unsigned timeout_ms)
     }
     freeaddrinfo(res);
     return rc;
+}
+
+#define TCP_REACH_SUSPECTS 4096u /* 32 KiB */
+
+static uint64_t tcp_reach_suspects[TCP_REACH_SUSPECTS]; /* 0 = empty */
+static pthread_mutex_t tcp_reach_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* FNV-1a over host and port; never 0, which marks an empty slot. */
+static uint64_t tcp_reach_key(const char *host, unsigned port)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (const unsigned char *c = (const unsigned char *)host; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    for (int i = 0; i < 2; i++)
+        h = (h ^ ((port >> (8 * i)) & 0xffu)) * 1099511628211u;
+    return h ? h : 1;
+}
+
+void tcp_reach_note(const char *host, unsigned port, int answered)
+{
+    uint64_t key = tcp_reach_key(host, port);
+    uint64_t *slot = &tcp_reach_suspects[key % TCP_REACH_SUSPECTS];
+
+    pthread_mutex_lock(&tcp_reach_lock);
+    if (!answered)
+        *slot = key;
+    else if (*slot == key)
+        *slot = 0;
+    pthread_mutex_unlock(&tcp_reach_lock);
+}
+
+int tcp_reach_suspect(const char *host, unsigned port)
+{
+    uint64_t key = tcp_reach_key(host, port);
+    int hit;
+
+    pthread_mutex_lock(&tcp_reach_lock);
+    hit = tcp_reach_suspects[key % TCP_REACH_SUSPECTS] == key;
+    pthread_mutex_unlock(&tcp_reach_lock);
+    return hit;
 }

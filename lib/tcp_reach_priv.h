@@ -19,4 +19,13 @@
  * for lack of descriptors. */
 DWORD tcp_reach_check(const char *host, unsigned port, unsigned timeout_ms);
 
+/* Servers that did not answer lately.  Once libsmbclient is warm, opens skip
+ * the check above, and a connect whose packets are dropped then waits for
+ * libsmbclient's own connect timeout (about 5 s in 4.17), not ours: a server
+ * noted as silent is checked first on its next open, so a router that stays
+ * down costs `timeout_ms` per probe.  A fixed table keyed by a hash of host
+ * and port (a collision only costs one check, or one long wait). */
+void tcp_reach_note(const char *host, unsigned port, int answered);
+int tcp_reach_suspect(const char *host, unsigned port);
+
 #endif

@@ -342,6 +342,74 @@ START_TEST(test_closed_port)
 }
 END_TEST
 
+/* A loopback port whose accept queue is full: the kernel drops further
+ * SYNs, so a connect hangs as to a router whose packets are dropped.  The
+ * listener and its fillers stay open until the test process ends. */
+static unsigned blackhole_port(void)
+{
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ge(l, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    ck_assert_int_eq(listen(l, 0), 0);
+    ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &sl), 0);
+    for (int i = 0; i < 4; i++) {
+        int f = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+        ck_assert_int_ge(f, 0);
+        (void)connect(f, (struct sockaddr *)&sa, sizeof(sa));
+    }
+    usleep(200 * 1000);
+    return ntohs(sa.sin_port);
+}
+
+/* Once libsmbclient is warm its own connect timeout (about 5 s) applies to
+ * a dropped connect, whatever ours says; a server that did not answer is
+ * checked by libmprapi first on its next open, so a router that stays down
+ * costs our timeout per probe. */
+START_TEST(test_dropped_connect_honours_timeout)
+{
+    struct mpr_creds c = {0};
+    struct mpr_pipe *p = NULL;
+    unsigned port = blackhole_port();
+    double t0, dt;
+    int i;
+
+    load_creds(&c);
+    timeout_ms = 0; /* a fresh smbd may first start samba-dcerpcd */
+    ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", &c,
+                                MPRMON_ENCRYPTION_DEFAULT, &p),
+                      NO_ERROR);
+    pipe_close(p);
+    p = NULL;
+    timeout_ms = TEST_TIMEOUT_MS;
+    /* The first may take libsmbclient's time; the next ones must not. */
+    for (i = 0; i < 3; i++) {
+        t0 = now_s();
+        ck_assert_uint_eq(open_pipe("127.0.0.1", port, "srvsvc", &c,
+                                    MPRMON_ENCRYPTION_DEFAULT, &p),
+                          RPC_S_SERVER_UNAVAILABLE);
+        ck_assert_ptr_null(p);
+        dt = now_s() - t0;
+        if (i > 0)
+            ck_assert_msg(dt < TEST_TIMEOUT_MS / 1000.0 + 1.5,
+                          "open %d to a dropped connect took %.2f s", i, dt);
+    }
+    /* Other servers are not held up by it. */
+    timeout_ms = 0;
+    ck_assert_uint_eq(open_pipe("127.0.0.1", samba_port, "srvsvc", &c,
+                                MPRMON_ENCRYPTION_DEFAULT, &p),
+                      NO_ERROR);
+    pipe_close(p);
+    creds_clear(&c);
+}
+END_TEST
+
 START_TEST(test_unresolvable_name)
 {
     struct mpr_pipe *p = NULL;
@@ -789,6 +857,7 @@ static Suite *pipe_suite(void)
     tcase_add_test(tc, test_no_router_pipe);
     tcase_add_test(tc, test_closed_port);
     tcase_add_test(tc, test_unresolvable_name);
+    tcase_add_test(tc, test_dropped_connect_honours_timeout);
     tcase_add_test(tc, test_silent_server_times_out);
     tcase_add_test(tc, test_read_without_request_times_out);
     tcase_add_test(tc, test_reuse_keeps_no_session);
