@@ -20,16 +20,11 @@
 #include <string.h>
 
 #include "rpc_priv.h"
+#include "fuzz_pipe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char password[] = "fuzz-Secret-1";
-
-struct fuzz_pipe {
-    struct mpr_pipe base;
-    const uint8_t *in;
-    size_t len, off;
-};
 
 /* Does b hold the password, as UTF-8 or as UTF-16LE? */
 static int has_password(const uint8_t *b, size_t n)
@@ -56,24 +51,8 @@ static DWORD fp_write_all(struct mpr_pipe *p, const uint8_t *b, size_t n)
     return NO_ERROR;
 }
 
-static DWORD fp_read_exact(struct mpr_pipe *p, uint8_t *b, size_t n)
-{
-    struct fuzz_pipe *fp = (struct fuzz_pipe *)p;
-
-    if (n > fp->len - fp->off)
-        return RPC_S_SERVER_UNAVAILABLE;
-    memcpy(b, fp->in + fp->off, n);
-    fp->off += n;
-    return NO_ERROR;
-}
-
-static void fp_close(struct mpr_pipe *p)
-{
-    (void)p;
-}
-
-static const struct mpr_pipe_ops fp_ops = {fp_write_all, fp_read_exact,
-                                           fp_close};
+static const struct mpr_pipe_ops fp_ops = {
+    fp_write_all, fuzz_pipe_read_exact, fuzz_pipe_close};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

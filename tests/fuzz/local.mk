@@ -20,7 +20,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 
 check_PROGRAMS += tests/fuzz/fuzz_dcerpc
 TESTS += tests/fuzz/fuzz_dcerpc
-tests_fuzz_fuzz_dcerpc_SOURCES = tests/fuzz/fuzz_dcerpc.c \
+tests_fuzz_fuzz_dcerpc_SOURCES = tests/fuzz/fuzz_dcerpc.c tests/fuzz/fuzz_pipe.h \
 	tests/fuzz/replay_main.c
 tests_fuzz_fuzz_dcerpc_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"dcerpc"'
 tests_fuzz_fuzz_dcerpc_LDADD = lib/libmprapi_core.la
@@ -148,7 +148,7 @@ CLEANFILES += tests/fuzz/fuzz_ntlmssp-libfuzzer
 # make_rpc_auth_seeds.py.
 check_PROGRAMS += tests/fuzz/fuzz_rpc_auth
 TESTS += tests/fuzz/fuzz_rpc_auth
-tests_fuzz_fuzz_rpc_auth_SOURCES = tests/fuzz/fuzz_rpc_auth.c \
+tests_fuzz_fuzz_rpc_auth_SOURCES = tests/fuzz/fuzz_rpc_auth.c tests/fuzz/fuzz_pipe.h \
 	tests/fuzz/replay_main.c
 tests_fuzz_fuzz_rpc_auth_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"rpc_auth"'
 tests_fuzz_fuzz_rpc_auth_LDADD = lib/libmprapi_core.la

@@ -29,13 +29,8 @@ N=$((2 * PER_PEER))
 conf=$MPRMON_TEST_TMP/mprmon.conf
 write_conf() { # NUMBER-OF-ROUTERS-PER-PEER
     {
-        echo "concurrency 4"
         # hysteresis 100: no backoff, so a starved router retries every second.
-        echo "defaults {"
-        echo "    interval 1"
-        echo "    timeout 3000"
-        echo "    hysteresis 100"
-        echo "}"
+        subagent_conf_head 3000 100
         i=1
         while [ "$i" -le "$1" ]; do
             subagent_conf_router "$i" "r1-$i" "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"

@@ -19,12 +19,7 @@ rras_peer_start r2 || exit 1
 conf=$MPRMON_TEST_TMP/mprmon.conf
 write_conf() { # with-r1 | without-r1
     {
-        echo "concurrency 4"
-        echo "defaults {"
-        echo "    interval 1"
-        echo "    timeout $TIMEOUT_MS"
-        echo "    hysteresis 1"
-        echo "}"
+        subagent_conf_head $TIMEOUT_MS
         subagent_conf_router 1 r2 "$RRAS_R2_PORT" "$RRAS_R2_AUTHFILE"
         if [ "$1" = with-r1 ]; then
             i=1

@@ -24,12 +24,7 @@ rras_peer_start r2 || exit 1
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 4"
-    echo "defaults {"
-    echo "    interval 1"
-    echo "    timeout 5000"
-    echo "    hysteresis 1"
-    echo "}"
+    subagent_conf_head 5000
     subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
     subagent_conf_router 2 r2 "$RRAS_R2_PORT" "$RRAS_R2_AUTHFILE"
 } >"$conf"

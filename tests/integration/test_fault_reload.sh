@@ -19,12 +19,7 @@ conf=$MPRMON_TEST_TMP/mprmon.conf
 # with an auth-file), so EXTRA starts at line 18.
 good_conf() {
     {
-        echo "concurrency 4"
-        echo "defaults {"
-        echo "    interval 1"
-        echo "    timeout 5000"
-        echo "    hysteresis 1"
-        echo "}"
+        subagent_conf_head 5000
         subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
         subagent_conf_router 2 closed2 "$closed"
         for line in "$@"; do echo "$line"; done

@@ -28,12 +28,7 @@ conf=$MPRMON_TEST_TMP/mprmon.conf
 # new, 2 probes at another interval (same target: keeps its handle).
 write_conf() { # A|B
     {
-        echo "concurrency 4"
-        echo "defaults {"
-        echo "    interval 1"
-        echo "    timeout 5000"
-        echo "    hysteresis 1"
-        echo "}"
+        subagent_conf_head 5000
         subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
         if [ "$1" = A ]; then
             subagent_conf_router 2 r1-b "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"

@@ -23,12 +23,7 @@ closed=$(pick_port)
 N=5
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 4"
-    echo "defaults {"
-    echo "    interval 1"
-    echo "    timeout 10000"
-    echo "    hysteresis 1"
-    echo "}"
+    subagent_conf_head 10000
     for id in 1 2 3; do
         subagent_conf_router "$id" "r1-$id" "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
     done

@@ -59,20 +59,7 @@ echo "maxGetbulkResponses 1000" >>"$SNMP_DIR/snmpd.conf"
 snmpd_restart || exit 1
 closed=$(pick_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
-# One worker, a long interval and a high hysteresis: probes (to a closed
-# port) and notifications stay out of the way.
-awk -v n="$N" -v port="$closed" 'BEGIN {
-    print "concurrency 1"
-    print "trap-rate 0"
-    print "defaults {"
-    print "    interval 86400"
-    print "    timeout 1000"
-    print "    hysteresis 100"
-    print "}"
-    for (i = 0; i < n; i++)
-        printf "router %d {\n    name r%d\n    address 127.0.0.1\n    port %d\n}\n",
-            2 * i + 1, i, port
-}' >"$conf"
+subagent_conf_quiet_fleet "$N" "$closed" 2 >"$conf"
 subagent_start "$conf" || exit 1
 pid=$SUBAGENT_PID
 v=$(snmp_wait_value "$MPR_SCALARS.1.0" "$N" 30) ||

@@ -9,21 +9,7 @@ N=10000
 snmpd_start || exit $?
 closed=$(pick_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
-# Sparse ids (3k+1) so that gaps are exercised; one worker, a long interval
-# and a high hysteresis keep probes and notifications out of the way.
-awk -v n="$N" -v port="$closed" 'BEGIN {
-    print "concurrency 1"
-    print "trap-rate 0"
-    print "defaults {"
-    print "    interval 86400"
-    print "    timeout 1000"
-    print "    hysteresis 100"
-    print "}"
-    for (i = 0; i < n; i++) {
-        printf "router %d {\n    name r%d\n    address 127.0.0.1\n    port %d\n}\n",
-            3 * i + 1, i, port
-    }
-}' >"$conf"
+subagent_conf_quiet_fleet "$N" "$closed" 3 >"$conf"
 subagent_start "$conf" || exit 1
 
 v=$(snmp_wait_value "$MPR_SCALARS.1.0" "$N" 30) ||

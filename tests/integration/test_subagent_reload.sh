@@ -13,12 +13,7 @@ closed=$(pick_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
 write_conf() { # ROUTER-IDS for the closed port besides router 1
     {
-        echo "concurrency 4"
-        echo "defaults {"
-        echo "    interval 1"
-        echo "    timeout 10000"
-        echo "    hysteresis 1"
-        echo "}"
+        subagent_conf_head 10000
         subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
         for id in "$@"; do
             subagent_conf_router "$id" "closed$id" "$closed"

@@ -12,12 +12,7 @@ closed=$(pick_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 4"
-    echo "defaults {"
-    echo "    interval 1"
-    echo "    timeout 10000"
-    echo "    hysteresis 1"
-    echo "}"
+    subagent_conf_head 10000
     subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
     subagent_conf_router 2 closed "$closed"
 } >"$conf"

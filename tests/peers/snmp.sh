@@ -331,6 +331,38 @@ subagent_conf_router() {
     echo "}"
 }
 
+# subagent_conf_head TIMEOUT_MS [HYSTERESIS]: print the global part of a
+# test config: 4 workers, every router probed each second with this
+# timeout and hysteresis (default 1).
+subagent_conf_head() {
+    echo "concurrency 4"
+    echo "defaults {"
+    echo "    interval 1"
+    echo "    timeout $1"
+    echo "    hysteresis ${2:-1}"
+    echo "}"
+}
+
+# subagent_conf_quiet_fleet N PORT STRIDE: print a config of N routers at
+# 127.0.0.1:PORT (a closed port) with ids STRIDE*k+1 and names r<k>, for
+# k = 0..N-1 (sparse ids exercise the gaps).  One worker, a day's interval
+# and a high hysteresis keep probes and notifications out of the way of a
+# test of the table itself.
+subagent_conf_quiet_fleet() {
+    awk -v n="$1" -v port="$2" -v stride="$3" 'BEGIN {
+        print "concurrency 1"
+        print "trap-rate 0"
+        print "defaults {"
+        print "    interval 86400"
+        print "    timeout 1000"
+        print "    hysteresis 100"
+        print "}"
+        for (k = 0; k < n; k++)
+            printf "router %d {\n    name r%d\n    address 127.0.0.1\n    port %d\n}\n",
+                stride * k + 1, k, port
+    }'
+}
+
 # MPRMON-MIB OIDs, numeric so that tests run without the MIB files.
 MPRMON_OID=.1.3.6.1.4.1.8072.9999.4173
 MPR_SCALARS=$MPRMON_OID.1.1
