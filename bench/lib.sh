@@ -115,5 +115,4 @@ blackhole_start() {
     export BLACKHOLE_PORT
 }
 
-# closed_port: a loopback port nobody listens on (connects are refused).
-closed_port() { pick_port; }
+# closed_port (tests/peers/common.sh): a loopback port nobody listens on.

@@ -20,7 +20,7 @@ fi
 rras_peer_usable || exit 77
 snmpd_start || exit $?
 rras_peer_start r1 || exit 1
-closed=$(pick_port)
+closed=$(closed_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 # Version A: routers 1, 2, 10 on r1, 3 on a closed port.
@@ -90,13 +90,15 @@ kill -0 "$pid" 2>/dev/null || fail "the subagent died in the SIGHUP storm"
 
 # Settle: signals that arrive while a reload runs fold into one more
 # reload, so the loop ends with the file as it is now.  Wait for the log to
-# go quiet.
+# go quiet -- and for the rows of the file as it is now: the folded reload
+# is logged only when it ends, and under valgrind a reload can outlast a
+# quiet half second, the rows still those of an earlier one (B).
 n=-1
 i=0
 while [ "$i" -lt 60 ]; do
     sleep 0.5
     m=$(grep -c "configuration reloaded" "$SUBAGENT_LOG")
-    [ "$m" = "$n" ] && break
+    [ "$m" = "$n" ] && [ "$(table_ids)" = "1 2 3 10 " ] && break
     n=$m
     i=$((i + 1))
 done
@@ -118,7 +120,7 @@ att1=$(snmp_value "$MPR_ENTRY.12.1")
 [ "$probes1" -ge "$probes0" ] || fail "router 1 probes $probes0 -> $probes1"
 # Router 1 never changed: it kept its one connection through it all.
 [ "$att1" = "$att0" ] || fail "router 1 reconnected during the storm ($att0 -> $att1 attempts)"
-snmp_wait_value "$MPR_ENTRY.17.1" "$((probes1 + 1))|$((probes1 + 2))|$((probes1 + 3))|$((probes1 + 4))" 20 >/dev/null ||
+snmp_wait_above "$MPR_ENTRY.17.1" "$probes1" 20 >/dev/null ||
     fail "router 1 stopped being probed after the storm"
 
 fds1=$(fd_count)

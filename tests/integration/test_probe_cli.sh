@@ -63,7 +63,7 @@ rras_peer_start r1 --total-ports 8 --ports-in-use 3 --uptime-start 5000 ||
     exit 1
 rras_peer_start r2 --lan-only || exit 1
 rras_peer_set_service r2 stopped || exit 1
-closed=$(pick_port) # nothing listens there
+closed=$(closed_port) # nothing listens there
 r1="127.0.0.1:$RRAS_R1_PORT"
 r2="127.0.0.1:$RRAS_R2_PORT"
 

@@ -108,12 +108,21 @@ scan $procs || fail "a password is in a process's argv or environment"
 # probes (a probe in flight holds the password in our buffers, as it must
 # while it logs on), then the probe counters must stand still.
 sed 's/interval 1$/interval 3600/' "$conf" >"$conf.new" && mv "$conf.new" "$conf"
+reloads0=$(grep -c "configuration reloaded" "$SUBAGENT_LOG")
 kill -HUP "$SUBAGENT_PID"
 i=0 still=0 before=""
 while [ "$still" -lt 3 ] && [ "$i" -lt 60 ]; do
     sleep 0.5
     now="$(snmp_value "$MPR_ENTRY.17.1") $(snmp_value "$MPR_ENTRY.17.2")"
-    if [ "$now" = "$before" ]; then still=$((still + 1)); else still=0; fi
+    # Stillness counts only once the reload is in force: before that, a
+    # probe delayed on a busy machine (or router 2 backing off) can look
+    # like a stop, and the core would be taken with a probe still to come.
+    if [ "$now" = "$before" ] &&
+        [ "$(grep -c "configuration reloaded" "$SUBAGENT_LOG")" -gt "$reloads0" ]; then
+        still=$((still + 1))
+    else
+        still=0
+    fi
     before=$now
     i=$((i + 1))
 done

@@ -57,7 +57,7 @@ snmpd_start || exit $?
 # setting to keep bounded, not something the subagent can help.)
 echo "maxGetbulkResponses 1000" >>"$SNMP_DIR/snmpd.conf"
 snmpd_restart || exit 1
-closed=$(pick_port)
+closed=$(closed_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
 subagent_conf_quiet_fleet "$N" "$closed" 2 >"$conf"
 subagent_start "$conf" || exit 1

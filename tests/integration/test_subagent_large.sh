@@ -7,7 +7,7 @@
 
 N=10000
 snmpd_start || exit $?
-closed=$(pick_port)
+closed=$(closed_port)
 conf=$MPRMON_TEST_TMP/mprmon.conf
 subagent_conf_quiet_fleet "$N" "$closed" 3 >"$conf"
 subagent_start "$conf" || exit 1

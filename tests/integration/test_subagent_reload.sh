@@ -8,7 +8,7 @@
 rras_peer_usable || exit 77
 snmpd_start || exit $?
 rras_peer_start r1 || exit 1
-closed=$(pick_port)
+closed=$(closed_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 write_conf() { # ROUTER-IDS for the closed port besides router 1

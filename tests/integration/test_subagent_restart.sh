@@ -8,7 +8,7 @@
 rras_peer_usable || exit 77
 snmpd_start || exit $?
 rras_peer_start r1 || exit 1
-closed=$(pick_port)
+closed=$(closed_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
@@ -58,7 +58,7 @@ n=$(grep -c "AgentX subagent connected" "$SUBAGENT_LOG")
 [ "$n" -ge 2 ] || fail "the subagent log shows $n AgentX connects, expected 2"
 
 # And the counters keep counting on the new master.
-snmp_wait_value "$MPR_ENTRY.17.1" "$((probes2 + 1))|$((probes2 + 2))|$((probes2 + 3))|$((probes2 + 4))" 20 >/dev/null ||
+snmp_wait_above "$MPR_ENTRY.17.1" "$probes2" 20 >/dev/null ||
     fail "r1 probes stopped counting after the restart"
 
 subagent_stop || fail "subagent exit status $? after SIGTERM"

@@ -37,7 +37,7 @@ rras_peer_usable || exit 77
 snmptrapd_start || exit $?
 snmpd_start || exit $?
 rras_peer_start r1 || exit 1
-closed=$(pick_port)
+closed=$(closed_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {

@@ -192,6 +192,33 @@ EOF
             "$SAMBA_USER" "$SAMBA_PASSWORD" >"$SAMBA_AUTHFILE"
     ) || return 1
 
+    # The port was only free when picked: another test's server may have
+    # bound it since.  Then this smbd cannot listen; stop it, take another
+    # port and start again.
+    _ss_try=1
+    while :; do
+        _samba_launch "$_sd"
+        _ss_rc=$?
+        [ "$_ss_rc" = 2 ] && [ "$_ss_try" -lt 5 ] || break
+        echo "samba_start: port $SAMBA_PORT was taken, trying another" >&2
+        _samba_stop_one "$SAMBA_PID" "$_sd"
+        wait "$SAMBA_PID" 2>/dev/null
+        peers_untrack "$SAMBA_PID"
+        _SAMBA_STARTED=$(printf '%s' "$_SAMBA_STARTED" | grep -v "^$SAMBA_PID "; echo x)
+        _SAMBA_STARTED=${_SAMBA_STARTED%x}
+        SAMBA_PORT=$(pick_port) || return 1
+        sed -i "s/^    smb ports = .*/    smb ports = $SAMBA_PORT/" "$SAMBA_CONF" || return 1
+        mv -f "$SAMBA_LOG" "$SAMBA_LOG.port-taken.$_ss_try" 2>/dev/null
+        _ss_try=$((_ss_try + 1))
+    done
+    [ "$_ss_rc" = 2 ] && _ss_rc=1
+    return "$_ss_rc"
+}
+
+# _samba_launch DIR: start smbd with SAMBA_CONF and wait until it listens on
+# SAMBA_PORT.  Returns 0, 1 (failed), or 2 (the port was taken).
+_samba_launch() {
+    _sd=$1
     setsid smbd -F --no-process-group -s "$SAMBA_CONF" </dev/null >"$_sd/smbd.out" 2>&1 &
     SAMBA_PID=$!
     peers_track "$SAMBA_PID"
@@ -200,9 +227,11 @@ EOF
 "
 
     # Poll quickly (smbd is up in well under a second) and stop early if it
-    # died, so a broken config fails fast with its log.
-    _ss_i=0
-    while [ "$_ss_i" -lt 60 ]; do
+    # died, so a broken config fails fast with its log.  The deadline is
+    # generous and in seconds, not polls: on a machine busy with a parallel
+    # valgrind check, start-up can take several seconds.
+    _ss_end=$(($(date +%s) + 30))
+    while [ "$(date +%s)" -le "$_ss_end" ]; do
         if ! kill -0 "$SAMBA_PID" 2>/dev/null; then
             cat "$_sd/smbd.out" >&2
             _samba_fail "smbd exited during start-up"
@@ -211,16 +240,15 @@ EOF
         # smbd keeps running when one of its sockets cannot be opened.
         if grep -q "open_socket_in failed" "$SAMBA_LOG" 2>/dev/null; then
             _samba_fail "smbd could not listen on 127.0.0.1:$SAMBA_PORT"
-            return 1
+            return 2
         fi
         if _samba_listening "$SAMBA_PID" "$SAMBA_PORT"; then
             export SAMBA_PORT SAMBA_USER SAMBA_PASSWORD SAMBA_AUTHFILE SAMBA_CONF SAMBA_LOG SAMBA_PID SAMBA_IPV6
             return 0
         fi
         sleep 0.05
-        _ss_i=$((_ss_i + 1))
     done
-    _samba_fail "smbd did not listen on 127.0.0.1:$SAMBA_PORT in time"
+    _samba_fail "smbd did not listen on 127.0.0.1:$SAMBA_PORT within 30 s"
 }
 
 # samba_stop: stop every smbd this shell started and the RPC helpers each

@@ -65,7 +65,8 @@ _snmp_fail() {
     return 1
 }
 
-# _snmp_pid_wait PIDFILE: wait for a daemon's pid file, print the pid.
+# _snmp_pid_wait PIDFILE [PID]: wait for a daemon's pid file, print the
+# pid.  Gives up at once when process PID has exited.
 _snmp_pid_wait() {
     _spw_i=0
     while [ "$_spw_i" -lt 100 ]; do
@@ -73,10 +74,23 @@ _snmp_pid_wait() {
             cat "$1"
             return 0
         fi
+        if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+            return 1
+        fi
         sleep 0.1
         _spw_i=$((_spw_i + 1))
     done
     return 1
+}
+
+# _snmp_pick_udp_port: a UDP port on 127.0.0.1 that is free now.  Both
+# daemons listen on UDP, where every snmpget of every test running
+# alongside takes an ephemeral port for a moment: the port may be taken by
+# the time the daemon binds it, so their starts retry with another one.
+_snmp_pick_udp_port() {
+    "$PYTHON3_SYSTEM" -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1]); s.close()'
 }
 
 # snmp_tool CMD [ARGS...]: CMD -v2c -c ro 127.0.0.1:SNMPD_PORT ARGS...
@@ -97,14 +111,31 @@ snmptrapd_start() {
         return 77
     fi
     _snmp_env || return 1
-    SNMPTRAPD_PORT=$(pick_port) || return 1
     SNMPTRAPD_OUT=$SNMP_DIR/traps.txt
     SNMPTRAPD_LOG=$SNMP_DIR/snmptrapd.log
-    : >"$SNMPTRAPD_OUT"
     cat >"$SNMP_DIR/snmptrapd.conf" <<EOF
 disableAuthorization yes
 doNotRetainNotificationLogs yes
 EOF
+    _sts_try=1
+    while :; do
+        _snmptrapd_launch && return 0
+        # Exited before writing its pid file: most likely the picked port
+        # went to someone else in the meantime.  Another one.
+        [ -z "${SNMPTRAPD_PID:-}" ] && [ "$_sts_try" -lt 5 ] || break
+        echo "snmptrapd_start: port $SNMPTRAPD_PORT was taken, trying another" >&2
+        _sts_try=$((_sts_try + 1))
+    done
+    _snmp_fail "snmptrapd_start: no pid file" "$SNMPTRAPD_OUT"
+    return 1
+}
+
+# _snmptrapd_launch: one start on a new port; SNMPTRAPD_PID is left empty
+# when snmptrapd exited (rather than hung) before writing its pid file.
+_snmptrapd_launch() {
+    SNMPTRAPD_PORT=$(_snmp_pick_udp_port) || return 1
+    rm -f "$SNMP_DIR/snmptrapd.pid"
+    : >"$SNMPTRAPD_OUT"
     # -F: one line per notification with numeric OIDs, easy to grep; the
     # varbinds (%V separator) come tab-separated.
     snmptrapd -f -C -c "$SNMP_DIR/snmptrapd.conf" -On -m "" \
@@ -113,8 +144,14 @@ EOF
         >"$SNMPTRAPD_LOG" 2>&1 &
     SNMPTRAPD_PID=$!
     peers_track "$SNMPTRAPD_PID"
-    if ! _snmp_pid_wait "$SNMP_DIR/snmptrapd.pid" >/dev/null; then
-        _snmp_fail "snmptrapd_start: no pid file" "$SNMPTRAPD_LOG"
+    if ! _snmp_pid_wait "$SNMP_DIR/snmptrapd.pid" "$SNMPTRAPD_PID" >/dev/null; then
+        if kill -0 "$SNMPTRAPD_PID" 2>/dev/null; then
+            kill "$SNMPTRAPD_PID" 2>/dev/null
+        else
+            wait "$SNMPTRAPD_PID" 2>/dev/null
+            peers_untrack "$SNMPTRAPD_PID"
+            SNMPTRAPD_PID=
+        fi
         return 1
     fi
     export SNMPTRAPD_PORT SNMPTRAPD_OUT SNMPTRAPD_PID
@@ -202,12 +239,23 @@ snmpd_start() {
         return 77
     fi
     _snmp_env || return 1
-    SNMPD_PORT=$(pick_port) || return 1
     SNMPD_AGENTX=$SNMP_DIR/agentx.sock
     SNMPD_LOG=$SNMP_DIR/snmpd.log
-    export SNMPD_PORT SNMPD_AGENTX SNMPD_LOG
-    _snmpd_write_conf
-    _snmpd_launch
+    _sds_try=1
+    while :; do
+        SNMPD_PORT=$(_snmp_pick_udp_port) || return 1
+        export SNMPD_PORT SNMPD_AGENTX SNMPD_LOG
+        _snmpd_write_conf
+        : >"$SNMPD_LOG"
+        _snmpd_launch && return 0
+        wait "$SNMPD_PID" 2>/dev/null
+        peers_untrack "$SNMPD_PID"
+        # The picked port went to someone else in the meantime: another.
+        grep -qF "Error opening specified endpoint \"udp:127.0.0.1:$SNMPD_PORT\"" \
+            "$SNMPD_LOG" && [ "$_sds_try" -lt 5 ] || return 1
+        echo "snmpd_start: port $SNMPD_PORT was taken, trying another" >&2
+        _sds_try=$((_sds_try + 1))
+    done
 }
 
 snmpd_stop() {
@@ -224,7 +272,26 @@ snmpd_stop() {
 snmpd_restart() {
     snmpd_stop
     rm -f "$SNMPD_AGENTX"
-    _snmpd_launch
+    # Between the stop and the new bind, a client of a test running
+    # alongside may hold the port as its own ephemeral one for a moment.
+    # The port must stay (the tests and their walkers have it): retry it.
+    _sdr_try=1
+    while :; do
+        _snmpd_launch && return 0
+        wait "$SNMPD_PID" 2>/dev/null
+        peers_untrack "$SNMPD_PID"
+        # (snmpd's -Lf log does not append: ask the port itself.)
+        "$PYTHON3_SYSTEM" -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)' "$SNMPD_PORT" && [ "$_sdr_try" -lt 10 ] || return 1
+        echo "snmpd_restart: port $SNMPD_PORT busy, trying it again" >&2
+        sleep 1
+        _sdr_try=$((_sdr_try + 1))
+    done
 }
 
 # subagent_write_netsnmp_conf PING_SECONDS: Net-SNMP settings of
@@ -312,6 +379,32 @@ snmp_wait_value() {
         _swv_i=$((_swv_i + 1))
         if [ "$_swv_i" -ge $((_swv_limit * 4)) ]; then
             printf '%s\n' "$_swv_v"
+            return 1
+        fi
+        sleep 0.25
+    done
+}
+
+# snmp_wait_above OID BASE [SECONDS]: poll until the value is a number
+# greater than BASE: "it still counts".  Not a window of values just above
+# BASE: one slow poll (valgrind, a loaded machine) may see the counter
+# already past any such window.  Prints the last value seen.
+snmp_wait_above() {
+    _swa_i=0
+    while :; do
+        _swa_v=$(snmp_value "$1")
+        case $_swa_v in
+        '' | *[!0-9]*) ;;
+        *)
+            if [ "$_swa_v" -gt "$2" ]; then
+                printf '%s\n' "$_swa_v"
+                return 0
+            fi
+            ;;
+        esac
+        _swa_i=$((_swa_i + 1))
+        if [ "$_swa_i" -ge $((${3:-20} * 4)) ]; then
+            printf '%s\n' "$_swa_v"
             return 1
         fi
         sleep 0.25
