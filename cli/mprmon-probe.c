@@ -40,7 +40,7 @@ static const char probe_usage_text[] =
     "  -t, --timeout MS                per-operation timeout (default 10000)\n"
     "  -e, --encryption MODE           off, if-available (default), required\n"
     "  -r, --rpc-auth LEVEL            DCE/RPC authentication (SPNEGO/NTLM):\n"
-    "                                  none (default), connect, integrity,\n"
+    "                                  none (default), integrity,\n"
     "                                  privacy\n"
     "  -c, --connect-only              only MprAdminServerConnect\n"
     "  -j, --json                      before any server: one JSON object\n"

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential autoconf automake libtool autoconf-archive pkg-config
     check valgrind gdb
-    libsmbclient-dev samba smbclient nettle-dev
+    samba-dev libsmbclient-dev samba smbclient iproute2
     python3 python3-impacket
     libsnmp-dev snmpd snmp snmptrapd
     smitools tshark

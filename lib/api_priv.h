@@ -1,24 +1,31 @@
-/* api_priv.h - steps shared by the entry points in api.c and service.c. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* api_priv.h - what the blocking entry points (api.c, service.c) and the
+ * asynchronous ones (async.c) share: building jobs from the caller's
+ * arguments, and turning finished jobs into handles and results. */
 #ifndef MPRMON_API_PRIV_H
 #define MPRMON_API_PRIV_H
 
-#include "dcerpc_priv.h"
+#include "engine_priv.h"
 #include "mprapi.h"
-#include "rpc_priv.h"
-#include "settings_priv.h"
 
-/* Name -> host for the transport, and the settings to use (opts, or the
- * store when opts is NULL).  ERROR_INVALID_PARAMETER for a bad name. */
-DWORD api_resolve_server(LPCWSTR name, const MPRMON_CONNECT_OPTIONS *opts,
-                         char *host, size_t hostlen,
-                         struct mpr_settings *settings);
+/* A connect or service-state job for a server name: the name checked and
+ * turned into a host, the settings resolved (opts, or the store when opts
+ * is NULL), the deadline dwDeadlineMs or else the settings' timeout.
+ * Errors (ERROR_INVALID_PARAMETER, a credentials file's code, no memory)
+ * come with the thread's error detail set. */
+DWORD api_server_job(enum job_kind kind, LPCWSTR name,
+                     const MPRMON_CONNECT_OPTIONS *opts, DWORD dwDeadlineMs,
+                     struct job **out);
 
-/* Open \PIPE\<pipe_name> on host and bind iface: a ready association.
- * Sets the thread's error detail on failure. */
-DWORD api_open_association(const char *host,
-                           const struct mpr_settings *settings,
-                           const char *pipe_name,
-                           const struct dcerpc_syntax_id *iface,
-                           struct rpc_conn **out);
+/* A get-info job on a handle: ERROR_INVALID_PARAMETER, ERROR_INVALID_LEVEL,
+ * ERROR_INVALID_HANDLE, ERROR_NOT_ENOUGH_MEMORY. */
+DWORD api_get_info_job(MPR_SERVER_HANDLE h, DWORD level, DWORD dwDeadlineMs,
+                       struct job **out);
+
+/* A finished connect job's connection as a new handle in *out. */
+DWORD api_take_handle(struct job *job, MPR_SERVER_HANDLE *out);
+
+/* What MprmonQueryServiceState says for a finished service-state job. */
+MPRMON_SERVICE_STATE api_service_state(const struct job *job);
 
 #endif

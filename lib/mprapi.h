@@ -4,12 +4,17 @@
  * Names, types and numeric codes follow Microsoft's mprapi.h so that code
  * written for Windows compiles unchanged.  The calls speak MS-RRASM (DIMSVC
  * over the SMB named pipe \PIPE\ROUTER) and MS-SCMR (\PIPE\svcctl) to real
- * Windows servers through Samba's libsmbclient.
+ * Windows servers through Samba's DCE/RPC client library, which reads the
+ * message-mode pipes Windows serves and negotiates SMB 2 to 3.1.1.
  *
- * Threading: every call may be made from several threads at once on
- * different handles.  Calls on the same handle are serialised internally, so
- * they are safe too, but they queue behind each other.  The per-server
- * settings store (MprmonSetServerOptions) is protected by a lock.
+ * Threading: the library runs one I/O thread of its own, started by the
+ * first call that needs the network; all network work happens there.  The
+ * blocking Windows calls hand a request to it and wait, so they may be made
+ * from any number of threads at once, on the same handle or different ones.
+ * Long-lived callers that do not want a thread per router use the
+ * asynchronous calls (MprmonAsync*, at the end of this header) from their
+ * own event loop.  The settings store (MprmonSetServerOptions) and the log
+ * hook are protected by locks.
  *
  * Extensions for Linux callers carry the prefix Mprmon; everything else has
  * the Windows name and meaning.
@@ -71,6 +76,9 @@ typedef HANDLE MPR_SERVER_HANDLE;
 #define RPC_S_PROCNUM_OUT_OF_RANGE 1745u
 #define RPC_S_CALL_CANCELLED 1818u
 #define RPC_X_BAD_STUB_DATA 1783u
+
+/* An identifier of an asynchronous request (never 0). */
+typedef uint64_t MPRMON_REQUEST_ID;
 
 /* ---- MprAdminServerGetInfo levels (Microsoft's mprapi.h) ---- */
 typedef struct _MPR_SERVER_0 {
@@ -181,11 +189,12 @@ DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString);
 /* ---- Extensions for Linux callers ---- */
 
 /*
- * SMB encryption (SMB3) wanted for the session.  Samba's libsmbclient 4.17
- * never asks the server for encryption: a session is encrypted when the
- * server demands it.  REQUIRED is enforced here: an unencrypted session is
- * refused with ERROR_ACCESS_DENIED (detail: "SMB3 encryption is required
- * but the server did not encrypt the session") before any RPC byte is sent.
+ * SMB encryption (SMB3) wanted for the session.  IF_AVAILABLE (and
+ * DEFAULT) asks for an encrypted SMB 3 session and accepts a plain one from
+ * a server that cannot encrypt (SMB 2); OFF never asks; REQUIRED refuses a
+ * session that is not encrypted with ERROR_ACCESS_DENIED (detail: "SMB3
+ * encryption is required but the server did not encrypt the session")
+ * before any RPC byte is sent.  Signing follows what the server demands.
  */
 typedef enum _MPRMON_ENCRYPTION {
     MPRMON_ENCRYPTION_DEFAULT = 0, /* = IF_AVAILABLE */
@@ -213,13 +222,15 @@ typedef struct _MPRMON_CONNECT_OPTIONS {
     const char *pszUser;            /* or NULL */
     const char *pszPassword;        /* or NULL; wiped from our copies */
     const char *pszDomain;          /* or NULL */
-    /* DCE/RPC-level authentication (NTLMSSP over the same credentials as
-     * the SMB session): MPRMON_RPC_AUTHN_LEVEL_NONE (0, the default: the
-     * SMB session carries the identity and, with SMB3 encryption,
-     * confidentiality), _CONNECT (2), _PKT_INTEGRITY (5: every PDU signed),
-     * _PKT_PRIVACY (6: also sealed).  Other values: ERROR_INVALID_PARAMETER.
-     * A response that fails its signature check gives RPC_S_PROTOCOL_ERROR
-     * (detail "signature check failed ..."). */
+    /* DCE/RPC-level authentication (NTLM through SPNEGO, auth type 9, as
+     * MS-RRASM asks, over the same credentials as the SMB session):
+     * MPRMON_RPC_AUTHN_LEVEL_NONE (0, the default: the SMB session carries
+     * the identity and, with SMB3 encryption, confidentiality),
+     * _PKT_INTEGRITY (5: every PDU signed), _PKT_PRIVACY (6: also sealed).
+     * _CONNECT (2) gives ERROR_NOT_SUPPORTED: Samba's client does not
+     * offer it on named pipes.  Other values: ERROR_INVALID_PARAMETER.  A
+     * response that fails its check gives RPC_S_PROTOCOL_ERROR or
+     * ERROR_ACCESS_DENIED. */
     DWORD dwRpcAuthLevel;
 } MPRMON_CONNECT_OPTIONS;
 
@@ -299,6 +310,130 @@ const char *MprmonGetLastErrorDetail(void);
  * MprAdminBufferFree; NULL on invalid input or no memory. */
 LPWSTR MprmonUtf8ToWide(const char *pszUtf8);
 char *MprmonWideToUtf8(LPCWSTR lpwsWide);
+
+/* ---- Log lines ---- */
+
+#define MPRMON_LOG_ERROR 1u
+#define MPRMON_LOG_WARNING 2u
+#define MPRMON_LOG_INFO 3u
+#define MPRMON_LOG_DEBUG 4u
+
+/* Receives one line (no newline) at an MPRMON_LOG_* level; never a
+ * password.  Called from the library's I/O thread or a caller's thread,
+ * with a lock held: keep it short and do not call this library from it. */
+typedef void (*MPRMON_LOG_FUNCTION)(DWORD dwLevel, const char *pszLine,
+                                    void *pContext);
+
+/* MprmonSetLogFunction - where the library's and Samba's log lines go.
+ * The library never writes to stdout or stderr: with no function (the
+ * default, or NULL) lines are dropped. */
+void MprmonSetLogFunction(MPRMON_LOG_FUNCTION pfnLog, void *pContext);
+
+/* ---- Asynchronous calls ----
+ *
+ * For callers with an event loop of their own (a daemon watching many
+ * routers), on the model of c-ares and libcurl's multi interface: the
+ * caller's loop stays the caller's.
+ *
+ *   MPRMON_ASYNC *q;  MprmonAsyncCreate(&q);
+ *   MprmonAsyncServerConnect(q, name, &opts, 2000, my_router, &id);
+ *   poll MprmonAsyncGetFd(q) for POLLIN with the rest of your loop; when
+ *   it is readable:
+ *   while (MprmonAsyncNextCompletion(q, &c)) { ... c.pCookie, c.dwError ... }
+ *
+ * A queue (MPRMON_ASYNC) collects the completions of the requests started
+ * on it.  Requests run concurrently on the library's I/O thread, each
+ * within its own deadline, measured from the start call: dwDeadlineMs, or
+ * with 0 the timeout of the options (or of the settings store), 10000 ms
+ * by default.  A request that misses its deadline completes with
+ * RPC_S_SERVER_UNAVAILABLE if the connection was not yet up (connect,
+ * service state), else ERROR_TIMEOUT, within a few milliseconds of it.
+ * The completion codes are those of the blocking call of the same name.
+ *
+ * A queue may be used from several threads; completions come out in the
+ * order the requests finished. */
+
+typedef struct _MPRMON_ASYNC MPRMON_ASYNC;
+
+typedef enum _MPRMON_REQUEST_KIND {
+    MPRMON_REQUEST_SERVER_CONNECT = 1,   /* MprAdminServerConnect */
+    MPRMON_REQUEST_SERVER_GET_INFO = 2,  /* MprAdminServerGetInfo */
+    MPRMON_REQUEST_SERVICE_STATE = 3     /* MprmonQueryServiceState */
+} MPRMON_REQUEST_KIND;
+
+/* One finished request, filled in by MprmonAsyncNextCompletion. */
+typedef struct _MPRMON_COMPLETION {
+    MPRMON_REQUEST_ID id;         /* as returned by the start call */
+    MPRMON_REQUEST_KIND kind;
+    void *pCookie;                /* as given to the start call */
+    DWORD dwError;                /* NO_ERROR or a Windows code */
+    DWORD dwElapsedMs;            /* from start on the I/O thread to finish */
+    char szDetail[512];           /* MprmonGetLastErrorDetail's text */
+    /* SERVER_CONNECT, NO_ERROR: a new handle, the caller's to
+     * MprAdminServerDisconnect. */
+    MPR_SERVER_HANDLE hMprServer;
+    /* SERVER_GET_INFO, NO_ERROR: an MPR_SERVER_0/1/2, the caller's to
+     * MprAdminBufferFree. */
+    LPBYTE lpbBuffer;
+    /* SERVICE_STATE: as MprmonQueryServiceState's pState and
+     * pdwCurrentState (set whatever dwError is). */
+    MPRMON_SERVICE_STATE serviceState;
+    DWORD dwCurrentState;
+} MPRMON_COMPLETION;
+
+/* MprmonAsyncCreate - a new, empty queue.  NO_ERROR,
+ * ERROR_INVALID_PARAMETER (NULL), ERROR_NOT_ENOUGH_MEMORY or
+ * ERROR_TOO_MANY_OPEN_FILES. */
+DWORD MprmonAsyncCreate(MPRMON_ASYNC **ppAsync);
+
+/* MprmonAsyncGetFd - a descriptor (an eventfd) that is readable while
+ * completions wait in the queue.  Poll it; do not read or close it. */
+int MprmonAsyncGetFd(const MPRMON_ASYNC *pAsync);
+
+/* MprmonAsyncServerConnect - start MprAdminServerConnect (pOptions NULL:
+ * the settings store).  *pId receives the request's id.  Arguments are
+ * checked now: a bad name gives ERROR_INVALID_PARAMETER at once and no
+ * request; everything from the network comes as a completion. */
+DWORD MprmonAsyncServerConnect(MPRMON_ASYNC *pAsync, LPCWSTR lpwsServerName,
+                               const MPRMON_CONNECT_OPTIONS *pOptions,
+                               DWORD dwDeadlineMs, void *pCookie,
+                               MPRMON_REQUEST_ID *pId);
+
+/* MprmonAsyncServerGetInfo - start MprAdminServerGetInfo on a handle
+ * (ERROR_INVALID_HANDLE, ERROR_INVALID_LEVEL at once).  dwDeadlineMs 0:
+ * the timeout the handle was connected with.  Several calls may be in
+ * flight on one handle. */
+DWORD MprmonAsyncServerGetInfo(MPRMON_ASYNC *pAsync, MPR_SERVER_HANDLE hMprServer,
+                               DWORD dwLevel, DWORD dwDeadlineMs,
+                               void *pCookie, MPRMON_REQUEST_ID *pId);
+
+/* MprmonAsyncQueryServiceState - start MprmonQueryServiceState. */
+DWORD MprmonAsyncQueryServiceState(MPRMON_ASYNC *pAsync,
+                                   LPCWSTR lpwsServerName,
+                                   const MPRMON_CONNECT_OPTIONS *pOptions,
+                                   DWORD dwDeadlineMs, void *pCookie,
+                                   MPRMON_REQUEST_ID *pId);
+
+/* MprmonAsyncNextCompletion - take the oldest completion: TRUE and
+ * *pCompletion filled, or FALSE when none is waiting (the descriptor is
+ * then no longer readable).  Call it until FALSE when the descriptor
+ * polls readable. */
+BOOL MprmonAsyncNextCompletion(MPRMON_ASYNC *pAsync,
+                               MPRMON_COMPLETION *pCompletion);
+
+/* MprmonAsyncCancel - forget a request: after this returns TRUE no
+ * completion with that id will be delivered, and whatever the request
+ * made (a connection, a buffer) is released.  FALSE when the id is not
+ * pending on this queue (already taken, never started). */
+BOOL MprmonAsyncCancel(MPRMON_ASYNC *pAsync, MPRMON_REQUEST_ID id);
+
+/* MprmonAsyncPending - requests started on the queue and not yet taken
+ * by MprmonAsyncNextCompletion (in flight or waiting). */
+DWORD MprmonAsyncPending(const MPRMON_ASYNC *pAsync);
+
+/* MprmonAsyncDestroy - cancel every pending request and free the queue.
+ * NULL is safe. */
+void MprmonAsyncDestroy(MPRMON_ASYNC *pAsync);
 
 #ifdef __cplusplus
 }

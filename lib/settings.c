@@ -73,8 +73,11 @@ DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
         return ERROR_INVALID_PARAMETER;
     }
     switch (opts->dwRpcAuthLevel) {
-    case MPRMON_RPC_AUTHN_LEVEL_NONE:
     case MPRMON_RPC_AUTHN_LEVEL_CONNECT:
+        detail_set("RPC authentication level 2 (connect) is not offered on "
+                   "named pipes: use 5 (integrity) or 6 (privacy)");
+        return ERROR_NOT_SUPPORTED;
+    case MPRMON_RPC_AUTHN_LEVEL_NONE:
     case MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY:
     case MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY:
         out->rpc_auth_level = opts->dwRpcAuthLevel;

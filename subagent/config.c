@@ -336,15 +336,17 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
         if (strcmp(value, "none") == 0)
             c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_NONE;
         else if (strcmp(value, "connect") == 0)
-            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_CONNECT;
+            return config_error(p, line,
+                                "rpc-auth connect is not offered on named "
+                                "pipes: use integrity or privacy");
         else if (strcmp(value, "integrity") == 0)
             c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY;
         else if (strcmp(value, "privacy") == 0)
             c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY;
         else
             return config_error(p, line,
-                                "rpc-auth must be none, connect, integrity "
-                                "or privacy");
+                                "rpc-auth must be none, integrity or "
+                                "privacy");
         return 0;
     case KEY_COUNT:
         break;

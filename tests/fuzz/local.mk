@@ -7,10 +7,10 @@
 #
 # For real fuzzing, build the same sources with clang's libFuzzer:
 #   make fuzz FUZZ_CC=clang
-# gives tests/fuzz/fuzz_dcerpc-libfuzzer (ASan + UBSan); then e.g.
-#   mkdir -p /tmp/dcerpc-corpus
-#   tests/fuzz/fuzz_dcerpc-libfuzzer -max_total_time=600 \
-#       /tmp/dcerpc-corpus $(top_srcdir)/tests/fuzz/corpus/dcerpc
+# gives tests/fuzz/fuzz_ndr_stubs-libfuzzer (ASan + UBSan); then e.g.
+#   mkdir -p /tmp/ndr-corpus
+#   tests/fuzz/fuzz_ndr_stubs-libfuzzer -max_total_time=600 \
+#       /tmp/ndr-corpus $(top_srcdir)/tests/fuzz/corpus/rrasm
 # New inputs land in the first directory; copy the interesting ones into
 # the seed corpus.  To add a target: a fuzz_<name>.c, a corpus/<name>/
 # directory, and rules like the ones below.
@@ -18,30 +18,8 @@ FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(top_srcdir)/lib -I$(top_builddir)
 
-check_PROGRAMS += tests/fuzz/fuzz_dcerpc
-TESTS += tests/fuzz/fuzz_dcerpc
-tests_fuzz_fuzz_dcerpc_SOURCES = tests/fuzz/fuzz_dcerpc.c tests/fuzz/fuzz_pipe.h \
-	tests/fuzz/replay_main.c
-tests_fuzz_fuzz_dcerpc_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"dcerpc"'
-tests_fuzz_fuzz_dcerpc_LDADD = lib/libmprapi_core.la
-EXTRA_DIST += tests/fuzz/corpus/dcerpc
-
-# rpc_client.c calls the RPC-level authentication layer, hence rpc_auth.c,
-# ntlmssp.c, spnego.c (and what they use) and nettle.
-FUZZ_DCERPC_SRCS = $(top_srcdir)/tests/fuzz/fuzz_dcerpc.c \
-	$(top_srcdir)/lib/dcerpc.c $(top_srcdir)/lib/rpc_client.c \
-	$(top_srcdir)/lib/detail.c $(top_srcdir)/lib/rpc_auth.c \
-	$(top_srcdir)/lib/ntlmssp.c $(top_srcdir)/lib/spnego.c \
-	$(top_srcdir)/lib/creds.c $(top_srcdir)/lib/utf16.c
-
-tests/fuzz/fuzz_dcerpc-libfuzzer: $(FUZZ_DCERPC_SRCS)
-	@$(MKDIR_P) tests/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NETTLE_CFLAGS) -o $@ $(FUZZ_DCERPC_SRCS) \
-		$(NETTLE_LIBS)
-
-fuzz: tests/fuzz/fuzz_dcerpc-libfuzzer
+fuzz:
 .PHONY: fuzz
-CLEANFILES += tests/fuzz/fuzz_dcerpc-libfuzzer
 
 # fuzz_config: config_parse (subagent/config.c), pure text in.
 check_PROGRAMS += tests/fuzz/fuzz_config
@@ -112,61 +90,6 @@ tests/fuzz/fuzz_creds-libfuzzer: $(FUZZ_CREDS_SRCS)
 
 fuzz: tests/fuzz/fuzz_creds-libfuzzer
 CLEANFILES += tests/fuzz/fuzz_creds-libfuzzer
-
-# fuzz_ntlmssp: the NTLMSSP client's CHALLENGE parser and signature checks
-# (lib/ntlmssp.c), which read what the server sends in its bind_ack, the
-# SPNEGO NegTokenResp parser (lib/spnego.c) and the response verifier check
-# (lib/rpc_auth.c).
-check_PROGRAMS += tests/fuzz/fuzz_ntlmssp
-TESTS += tests/fuzz/fuzz_ntlmssp
-tests_fuzz_fuzz_ntlmssp_SOURCES = tests/fuzz/fuzz_ntlmssp.c \
-	tests/fuzz/replay_main.c
-tests_fuzz_fuzz_ntlmssp_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"ntlmssp"'
-tests_fuzz_fuzz_ntlmssp_LDADD = lib/libmprapi_core.la
-EXTRA_DIST += tests/fuzz/corpus/ntlmssp
-
-FUZZ_NTLMSSP_SRCS = $(top_srcdir)/tests/fuzz/fuzz_ntlmssp.c \
-	$(top_srcdir)/lib/ntlmssp.c $(top_srcdir)/lib/spnego.c \
-	$(top_srcdir)/lib/rpc_auth.c \
-	$(top_srcdir)/lib/dcerpc.c $(top_srcdir)/lib/creds.c \
-	$(top_srcdir)/lib/utf16.c $(top_srcdir)/lib/detail.c
-
-# After `make fuzz`, for example:
-#   tests/fuzz/fuzz_ntlmssp-libfuzzer -max_total_time=600 /tmp/ntlmssp-corpus \
-#       $(top_srcdir)/tests/fuzz/corpus/ntlmssp
-tests/fuzz/fuzz_ntlmssp-libfuzzer: $(FUZZ_NTLMSSP_SRCS)
-	@$(MKDIR_P) tests/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NETTLE_CFLAGS) -o $@ $(FUZZ_NTLMSSP_SRCS) \
-		$(NETTLE_LIBS)
-
-fuzz: tests/fuzz/fuzz_ntlmssp-libfuzzer
-CLEANFILES += tests/fuzz/fuzz_ntlmssp-libfuzzer
-
-# fuzz_rpc_auth: the authenticated bind (bind_ack sec_trailer, SPNEGO,
-# NTLMSSP CHALLENGE, alter_context_resp) and one call on it, through
-# lib/rpc_client.c over an in-memory pipe.  Seeds made by
-# make_rpc_auth_seeds.py.
-check_PROGRAMS += tests/fuzz/fuzz_rpc_auth
-TESTS += tests/fuzz/fuzz_rpc_auth
-tests_fuzz_fuzz_rpc_auth_SOURCES = tests/fuzz/fuzz_rpc_auth.c tests/fuzz/fuzz_pipe.h \
-	tests/fuzz/replay_main.c
-tests_fuzz_fuzz_rpc_auth_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"rpc_auth"'
-tests_fuzz_fuzz_rpc_auth_LDADD = lib/libmprapi_core.la
-EXTRA_DIST += tests/fuzz/corpus/rpc_auth tests/fuzz/make_rpc_auth_seeds.py
-
-FUZZ_RPC_AUTH_SRCS = $(top_srcdir)/tests/fuzz/fuzz_rpc_auth.c \
-	$(top_srcdir)/lib/dcerpc.c $(top_srcdir)/lib/rpc_client.c \
-	$(top_srcdir)/lib/detail.c $(top_srcdir)/lib/rpc_auth.c \
-	$(top_srcdir)/lib/ntlmssp.c $(top_srcdir)/lib/spnego.c \
-	$(top_srcdir)/lib/creds.c $(top_srcdir)/lib/utf16.c
-
-tests/fuzz/fuzz_rpc_auth-libfuzzer: $(FUZZ_RPC_AUTH_SRCS)
-	@$(MKDIR_P) tests/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(NETTLE_CFLAGS) -o $@ $(FUZZ_RPC_AUTH_SRCS) \
-		$(NETTLE_LIBS)
-
-fuzz: tests/fuzz/fuzz_rpc_auth-libfuzzer
-CLEANFILES += tests/fuzz/fuzz_rpc_auth-libfuzzer
 
 # The long runs of every -libfuzzer target (not part of make check; see
 # tests/fuzz/README.md).  FUZZ_SECONDS / FUZZ_RUNS set the budget per target.

@@ -7,6 +7,7 @@ FAULT_TESTS = \
 	tests/integration/test_fault_snmpd_kill.sh \
 	tests/integration/test_fault_peers.sh \
 	tests/integration/test_fault_hung_peer.sh \
+	tests/integration/test_silent_fleet.sh \
 	tests/integration/test_fault_fds.sh \
 	tests/integration/test_fault_sighup.sh \
 	tests/integration/test_fault_reload.sh \

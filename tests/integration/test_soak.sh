@@ -85,9 +85,16 @@ write_conf() {
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$SUBAGENT_PID/status" 2>/dev/null; }
 
-write_conf 0
+# The library's I/O thread, with its two descriptors (an eventfd and the
+# event loop's epoll), starts at the first probe and stays for the life of
+# the process: probe one router first, then count with none.
+write_conf 1
 subagent_start "$conf" || exit 1
 pid=$SUBAGENT_PID
+v=$(snmp_wait_value "$MPR_ENTRY.17.1" '[1-9][0-9]*' 60) ||
+    fail "the first router was never probed (mprRouterProbes.1: $v)"
+write_conf 0
+kill -HUP "$pid"
 v=$(snmp_wait_value "$MPR_SCALARS.1.0" 0 60) || fail "the subagent never answered (mprRoutersConfigured: $v)"
 fds_empty0=$(fd_count)
 

@@ -1,7 +1,5 @@
 # tests/lib: Check suites per library layer.
-include tests/lib/rpc.mk
 include tests/lib/transport.mk
 include tests/lib/ndr.mk
 include tests/lib/api.mk
-include tests/lib/auth.mk
 include tests/lib/samba_api.mk

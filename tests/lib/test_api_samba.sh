@@ -15,13 +15,10 @@
 #    'M' 'B') and neither the pipe name nor the svcctl interface UUID in
 #    clear when the session is encrypted, and the DCE/RPC bind in clear when
 #    it is not.  Skipped (said so) when dumpcap cannot capture here.
-# 3. check_api_samba (required): MPRMON_ENCRYPTION_REQUIRED on a session that
-#    is not encrypted must be refused (ERROR_ACCESS_DENIED, detail naming
-#    encryption), and no RPC PDU may leave in clear.  libsmbclient 4.17 never
-#    requests encryption on SMB2/3 (source3/libsmb/libsmb_server.c sets only
-#    the credentials' wish), so lib/pipe_smb.c checks
-#    smbc_option_get(ctx, "smb_encrypt_on") after the open and refuses an
-#    unencrypted session before any RPC byte is written.
+# 3. check_api_samba (required): MPRMON_ENCRYPTION_REQUIRED against a peer
+#    that cannot encrypt (SMB 2.0.2) must be refused (ERROR_ACCESS_DENIED,
+#    detail naming encryption); against a server that offers encryption it
+#    asks for it and gets it, and no RPC PDU may leave in clear.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
 . "$top_srcdir/tests/peers/common.sh"
@@ -98,9 +95,10 @@ wire_counts() {
 import sys
 data = open(sys.argv[1], "rb").read()
 svcctl_uuid = bytes.fromhex("81bb7a364498f135ad3298f038001003")  # LE, MS-SCMR
-print("transform=%d clear_smb2=%d pipe_name=%d svcctl_uuid=%d" % (
+print("transform=%d clear_smb2=%d pipe_name=%d svcctl_uuid=%d service=%d" % (
     data.count(b"\xfdSMB"), data.count(b"\xfeSMB"),
-    data.count("svcctl".encode("utf-16-le")), data.count(svcctl_uuid)))
+    data.count("svcctl".encode("utf-16-le")), data.count(svcctl_uuid),
+    data.count("RemoteAccess".encode("utf-16-le"))))
 PYEOF
 }
 
@@ -110,6 +108,7 @@ wire_case() {
     _wc_pcap=$MPRMON_TEST_TMP/wire-$1.pcapng
     wire_start "$2" "$_wc_pcap" || return 2
     API_WIRE_PORT=$2 API_WIRE_AUTHFILE=$3 API_WIRE_LEVEL=$4 API_WIRE_RC=$5 \
+        API_WIRE_RPC_AUTH=${API_WIRE_RPC_AUTH:-0} \
         run_check wire >"$MPRMON_TEST_TMP/wire-$1.out" 2>&1
     _wc_rc=$?
     sleep 0.3 # let the last frames reach the capture
@@ -175,19 +174,32 @@ if [ "$WIRE_OK" = 1 ]; then
     else
         fail "plain-off: the service query gave the wrong answer"
     fi
-    # IF_AVAILABLE on the same server: measured and reported, not asserted
-    # either way (libsmbclient 4.17 never requests encryption; see
-    # docs/security.md).  Only the answer is checked.
+    # IF_AVAILABLE on the same server: asked for, and given.
     if wire_case plain-if-available "$SAMBA_PLAIN_PORT" "$SAMBA_PLAIN_AUTHFILE" \
         if-available 5; then
-        if [ "$(wire_value transform)" -gt 0 ]; then
-            echo "  measured: if-available against plain Samba is ENCRYPTED"
-        else
-            echo "  measured: if-available against plain Samba is NOT encrypted"
-        fi
+        expect_encrypted plain-if-available "$SAMBA_PLAIN_PORT"
     else
         fail "plain-if-available: the service query gave the wrong answer"
     fi
+fi
+
+# DCE/RPC signing (5) and sealing (6) on a clear SMB session: the service
+# name in OpenServiceW's stub shows on the wire when only signed, never
+# when sealed; Samba's SCM answers both (so bind and calls verified).
+if [ "$WIRE_OK" = 1 ]; then
+    for auth in 5 6; do
+        if API_WIRE_RPC_AUTH=$auth wire_case "plain-rpc-auth-$auth" \
+            "$SAMBA_PLAIN_PORT" "$SAMBA_PLAIN_AUTHFILE" off 5; then
+            seen=$(wire_value service)
+            if [ "$auth" = 5 ] && [ "$seen" -eq 0 ]; then
+                fail "rpc-auth integrity: the stub should travel signed, in clear"
+            elif [ "$auth" = 6 ] && [ "$seen" -ne 0 ]; then
+                fail "rpc-auth privacy: the service name left in clear"
+            fi
+        else
+            fail "rpc-auth level $auth: the service query gave the wrong answer"
+        fi
+    done
 fi
 
 # ---- 3. REQUIRED must be enforced ----
@@ -195,12 +207,13 @@ echo "== check_api_samba: required"
 run_check required
 [ $? -eq 0 ] || fail "check_api_samba (required)"
 if [ "$WIRE_OK" = 1 ]; then
-    # Whatever the code, no DCE/RPC may have left in clear.
-    wire_case plain-required "$SAMBA_PLAIN_PORT" "$SAMBA_PLAIN_AUTHFILE" \
-        required 5
-    _pr_rc=$?
-    [ "$_pr_rc" -eq 0 ] && [ "$(wire_value svcctl_uuid)" -ne 0 ] && _pr_rc=1
-    [ "$_pr_rc" -eq 0 ] || fail "plain-required: DCE/RPC left in clear"
+    # Asked for and given: encrypted on the wire.
+    if wire_case plain-required "$SAMBA_PLAIN_PORT" "$SAMBA_PLAIN_AUTHFILE" \
+        required 5; then
+        expect_encrypted plain-required "$SAMBA_PLAIN_PORT"
+    else
+        fail "plain-required: the service query gave the wrong answer"
+    fi
 fi
 
 [ "$FAILED" = 0 ] && echo "PASS: test_api_samba"

@@ -114,7 +114,7 @@ contains() {
     done
 }
 contains libmprapi0 \
-    '^-.* \./usr/lib/[^/]+/libmprapi\.so\.0\.0\.0$' \
+    '^-.* \./usr/lib/[^/]+/libmprapi\.so\.0\.[0-9]+\.[0-9]+$' \
     '^l.* \./usr/lib/[^/]+/libmprapi\.so\.0$'
 contains libmprapi-dev \
     ' \./usr/include/mprmon/mprapi\.h$' \

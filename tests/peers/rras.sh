@@ -5,7 +5,8 @@
 #   rras_peer_usable               returns 1 (and says why) if impacket is
 #                                  missing: the test should then exit 77
 #   rras_peer_start NAME [ARGS]    start a peer; ARGS go to rras_peer.py
-#                                  (--total-ports 8 --no-router --scm-deny ...)
+#                                  (--total-ports 8 --no-router --scm-deny ...);
+#                                  pipes in $RRAS_PIPE_MODE (default message)
 #   rras_peer_set_service NAME running|stopped|start_pending|stop_pending|
 #                              paused|absent
 #   rras_peer_restart NAME [ARGS]  stop, then start again on the same port
@@ -28,6 +29,10 @@
 # shellcheck disable=SC2154 # top_srcdir comes from common.sh
 RRAS_PEER_PY="$top_srcdir/tests/peers/rras_peer.py"
 RRAS_PEER_READY_TIMEOUT=${RRAS_PEER_READY_TIMEOUT:-15}
+# How peers serve their pipes unless a test says otherwise: message mode,
+# as Windows does.  The library's suites run again with
+# RRAS_PIPE_MODE=stream (Samba's way) through their *_stream.sh twins.
+RRAS_PIPE_MODE=${RRAS_PIPE_MODE:-message}
 
 rras_peer_usable() {
     if ! "$PYTHON3_SYSTEM" -c 'import impacket.smbserver' 2>/dev/null; then
@@ -75,7 +80,7 @@ _rras_launch() {
         --port "$_rl_port" \
         --auth-file "$_rl_dir/auth" \
         --state-file "$_rl_dir/state" \
-        --log "$_rl_dir/peer.log" "$@" \
+        --log "$_rl_dir/peer.log" --pipe-mode "$RRAS_PIPE_MODE" "$@" \
         >"$_rl_dir/stdout" 2>>"$_rl_dir/peer.log" &
     _rl_pid=$!
     peers_track "$_rl_pid"

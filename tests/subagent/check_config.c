@@ -113,8 +113,13 @@ START_TEST(test_rpc_auth)
                                     "    name a\n"
                                     "    address 192.0.2.1\n"
                                     "    auth-file none\n"
-                                    "    rpc-auth connect\n"
+                                    "    rpc-auth integrity\n"
                                     "}\n";
+    static const char connect_level[] = "router 1 {\n"
+                                        "    name a\n"
+                                        "    address 192.0.2.1\n"
+                                        "    rpc-auth connect\n"
+                                        "}\n";
     struct daemon_config cfg;
     char err[256];
 
@@ -135,6 +140,10 @@ START_TEST(test_rpc_auth)
                   "message: %s", err);
     ck_assert_int_eq(parse(anonymous, &cfg, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "test.conf:5:") && strstr(err, "auth-file"),
+                  "message: %s", err);
+    /* Named pipes offer no connect level: refused at load, with the way out. */
+    ck_assert_int_eq(parse(connect_level, &cfg, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "test.conf:4:") && strstr(err, "integrity"),
                   "message: %s", err);
 }
 END_TEST
