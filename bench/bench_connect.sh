@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench_connect - MprAdminServerConnect + MprAdminServerDisconnect against a
 # loopback Samba, versus Samba's own smbclient connecting to the same
 # server's IPC$, in the same run (target <= 0.8x).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench_isolation: does a crowd of hanging probes slow down SNMP?
 #
 # SNMP GET latency of one cell (mprRouterProbes.1), measured by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/bench_memory.sh - issue 5 part 4: the subagent's resident memory per
 # configured router, at steady state, and what a held connection costs.
 #

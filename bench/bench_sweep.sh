@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/bench_sweep.sh - issue 5 part 2: the probe sweep.  N configured
 # routers, every one probed once; how long until each has a fresh result,
 # against the bound sum(per-probe time) / concurrency.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """bench/blackhole.py PORTFILE - a loopback TCP endpoint where connects hang.
 
 It listens on 127.0.0.1 with the smallest backlog, never accepts, and

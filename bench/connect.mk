@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/connect: MprAdminServerConnect + Disconnect against a loopback
 # Samba, versus smbclient and libsmbclient doing the same SMB work.
 noinst_PROGRAMS += bench/connect_loop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* connect_loop - time N connects to one SMB server, in one process, either
  * through libmprapi (MprmonServerConnectEx + MprAdminServerDisconnect) or
  * straight through libsmbclient (the baseline: the same SMB work with

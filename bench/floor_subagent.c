@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* floor_subagent.c - the floor of bench_walk: a minimal AgentX subagent that
  * serves a static table shaped like mprRouterTable from memory.
  *

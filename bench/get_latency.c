@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* get_latency.c - SNMP GET latency, one line per request, for
  * bench_isolation.sh.
  *

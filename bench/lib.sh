@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/lib.sh - what every benchmark script shares: the peers' helpers,
 # cleanup on exit, the smoke/full switch, and one format for figures.
 #

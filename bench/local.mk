@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/: benchmarks that print figures as ratios against a baseline
 # measured in the same run.  `make bench` runs them at full size;
 # `make check` runs bench/smoke.sh (every benchmark, small) so that they

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/smoke.sh - `make check`'s run of every benchmark at small size.
 # It proves the benchmarks still build, start their peers and produce
 # figures; targets are only judged by a full `make bench`.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/walk.mk - bench_walk (table walk vs a floor subagent) and
 # bench_isolation (GET latency while probes hang).
 noinst_PROGRAMS += bench/floor_subagent bench/get_latency

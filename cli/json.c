@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json.c - JSON string escaping for mprmon-probe --json.
  *
  * Server names come from the command line and texts from the library; any

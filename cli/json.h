@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json.h - the little JSON that mprmon-probe --json writes. */
 #ifndef MPRMON_CLI_JSON_H
 #define MPRMON_CLI_JSON_H

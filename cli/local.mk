@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli: mprmon-probe, the diagnostics command.
 bin_PROGRAMS += cli/mprmon-probe
 cli_mprmon_probe_SOURCES = cli/mprmon-probe.c cli/target.c cli/target.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mprmon-probe - connect to RRAS servers and say what happened, one line
  * each: the diagnostics an operator runs before (or instead of) SNMP. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* target.c - parse mprmon-probe's server arguments. */
 #include "config.h"
 

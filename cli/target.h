@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* target.h - "HOST[:PORT]" arguments of mprmon-probe. */
 #ifndef MPRMON_CLI_TARGET_H
 #define MPRMON_CLI_TARGET_H

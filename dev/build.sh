@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Configure and build out of tree in _build/ (used by test.sh and demo.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

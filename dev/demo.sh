@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The demo, on a fresh Debian 12 machine: simulated RRAS routers (impacket
 # peers speaking MS-RRASM and MS-SCMR over SMB), a real Samba server, a
 # private snmpd with the mprmon subagent attached over AgentX, snmptrapd.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Install the Debian 12 packages that building, testing and the demo need.
 # Only missing packages are installed; nothing but Debian's archive is used.
 set -euo pipefail

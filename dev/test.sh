@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Run every test from a fresh Debian 12 machine: installs what is missing,
 # builds, runs `make check` (unit tests, fuzz-corpus replays, integration
 # tests against real smbd, impacket RRAS peers, snmpd and snmptrapd), with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # etc: the example configuration and the systemd unit.
 #
 # The example is installed as documentation and, when absent, nowhere else:

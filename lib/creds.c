@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* creds.c - credentials: smbclient authentication files, splitting, wiping.
  *
  * The file format is smbclient's -A file: "username = x", "password = y",

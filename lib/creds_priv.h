@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* creds_priv.h - credentials: smbclient-format auth files and wiping. */
 #ifndef MPRMON_CREDS_PRIV_H
 #define MPRMON_CREDS_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* detail.c - thread-local failure detail for MprmonGetLastErrorDetail. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* detail_priv.h - the thread-local text behind MprmonGetLastErrorDetail. */
 #ifndef MPRMON_DETAIL_PRIV_H
 #define MPRMON_DETAIL_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * errors.c - Windows error codes: symbolic names and FormatMessage texts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* handles.c - slot table with generations for MPR_SERVER_HANDLE. */
 #include "config.h"
 

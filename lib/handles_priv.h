@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* handles_priv.h - the table behind MPR_SERVER_HANDLE values.
  *
  * A handle is not a pointer: it encodes a slot index and the slot's

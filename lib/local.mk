@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # libmprapi
 lib_LTLIBRARIES += lib/libmprapi.la
 mprapiincludedir = $(includedir)/mprmon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * mprapi.h - libmprapi: the Windows RRAS administration client API on Linux.
  *

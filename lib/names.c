@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* names.c - lpwsServerName -> a host for an smb:// URL, and a settings key.
  *
  * The host is pasted into a URL and handed to name resolution, so only what a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* names_priv.h - server names: UTF-16 from the caller to a host for SMB. */
 #ifndef MPRMON_NAMES_PRIV_H
 #define MPRMON_NAMES_PRIV_H

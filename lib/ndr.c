@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ndr.c - NDR 2.0 little-endian primitives: bounded reader, checked writer. */
 #include <config.h>
 

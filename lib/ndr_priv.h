@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * ndr_priv.h - NDR 2.0 primitives (little-endian, C706 ch. 14, MS-RPCE 2.2.5)
  * for the call stubs: a bounded reader for responses and a writer into a

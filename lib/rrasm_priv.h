@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rrasm_priv.h - MS-RRASM DIMSVC calls: request encoding, response decoding. */
 #ifndef MPRMON_RRASM_PRIV_H
 #define MPRMON_RRASM_PRIV_H

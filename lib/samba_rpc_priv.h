@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* samba_rpc_priv.h - the library's one door to Samba's DCE/RPC client
  * (libdcerpc on tevent): an event loop, bounded connects, raw calls, closes.
  *

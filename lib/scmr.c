@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * scmr.c - the MS-SCMR (svcctl) calls MprAdminIsServiceRunning makes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* scmr_priv.h - the MS-SCMR calls MprAdminIsServiceRunning makes. */
 #ifndef MPRMON_SCMR_PRIV_H
 #define MPRMON_SCMR_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* settings.c - per-server connection settings and their store. */
 #include "config.h"
 

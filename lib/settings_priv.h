@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* settings_priv.h - how to reach a server: port, timeout, encryption,
  * credentials; and the process-wide store behind MprmonSetServerOptions. */
 #ifndef MPRMON_SETTINGS_PRIV_H

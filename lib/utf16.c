@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* utf16.c - strict UTF-16LE <-> UTF-8.
  *
  * Strict because names end up in URLs and log lines: a lone surrogate, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agentx.c - Net-SNMP AgentX subagent set-up and the daemon's event loop.
  *
  * The loop is Net-SNMP's agent_check_and_process() with the daemon's own

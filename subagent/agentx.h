@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agentx.h - Net-SNMP AgentX subagent set-up and the daemon's event loop.
  *
  * The subagent is single-threaded on the SNMP side: one loop waits on

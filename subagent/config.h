@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* config.h - mprmon.conf: file -> validated router list. */
 #ifndef MPRMON_CONFIG_H
 #define MPRMON_CONFIG_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # subagent core (config, registry, prober): convenience library subagent/libmprmon_daemon.la
 # The daemon links it with the SNMP face; the tests in tests/subagent link it
 # too.  probe.c and schedule.c are pure (no I/O, no locks) for unit tests.

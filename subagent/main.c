@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - mprmon-subagent: options, daemon life cycle, signals.
  *
  * Signal handlers only set flags and write a byte to a pipe that the event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mib_table.c - MPRMON-MIB scalars and mprRouterTable handlers.
  *
  * One custom handler serves the whole table: GET is a binary search on the

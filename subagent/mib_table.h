@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mib_table.h - MPRMON-MIB scalars and mprRouterTable over the registry's
  * snapshot.
  *

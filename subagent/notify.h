@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* notify.h - registry events -> MPRMON-MIB notifications, rate-limited.
  *
  * Each event from registry_take_events becomes one notification

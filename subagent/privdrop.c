@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* privdrop.c - give up root for a named user and group (see privdrop.h). */
 /* getresuid, setresuid and friends.  Not through config.h: subagent/config.h
  * (the mprmon.conf parser) shadows it here. */

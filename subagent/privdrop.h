@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* privdrop.h - give up root for a named user and group (mprmon-subagent -u).
  *
  * The subagent starts as root to reach snmpd's root-owned AgentX socket,

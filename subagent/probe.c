@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe.c - what a probe result means (see probe_priv.h). */
 #include "probe_priv.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* probe_priv.h - what a probe result means: shared by registry and prober.
  *
  * Pure functions, no locks and no I/O, so unit tests drive them directly. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * prober.c - probes routers off the SNMP path, with bounded workers.
  *

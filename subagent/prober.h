@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* prober.h - probes routers off the SNMP path, with bounded workers. */
 #ifndef MPRMON_PROBER_H
 #define MPRMON_PROBER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * registry.c - router entries, state machine, published snapshots, events.
  *

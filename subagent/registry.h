@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* registry.h - router entries, state machine, snapshot of published rows.
  *
  * The prober writes probe results in; the SNMP side reads immutable

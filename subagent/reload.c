@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reload.c - a configuration reload, run off the SNMP thread (reload.h). */
 #include "reload.h"
 

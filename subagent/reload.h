@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reload.h - a configuration reload, run off the thread that serves SNMP.
  *
  * Loading the file and applying it can take long: the prober disconnects

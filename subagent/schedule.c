@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* schedule.c - min-heap of due times and the backoff rule. */
 #include "schedule_priv.h"
 

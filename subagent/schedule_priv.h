@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* schedule_priv.h - when to probe next: a min-heap by due time, and the
  * backoff rule.  Pure (no locks, no clock), so unit tests drive it. */
 #ifndef MPRMON_SCHEDULE_PRIV_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # subagent SNMP face (agentx, mib_table, notify, main): sbin mprmon-subagent
 
 # The SNMP face as a convenience library, so Check tests can link the

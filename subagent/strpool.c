@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strpool.c - immutable strings interned for the life of the process
  * (see strpool.h): an open-addressing hash set under one mutex. */
 #include "strpool.h"

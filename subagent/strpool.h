@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strpool.h - immutable strings interned for the life of the process.
  *
  * struct router_config is copied by value into the registry, the prober and

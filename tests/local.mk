@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests: each folder keeps its own rules.
 include tests/lib/local.mk
 include tests/subagent/local.mk

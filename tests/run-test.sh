@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs one test.  Compiled tests (ELF programs or libtool wrappers around
 # them) run under valgrind's memcheck when MPRMON_VALGRIND=1; a leak or an
 # error then fails the test.  Scripts run as they are: the compiled suites

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_json.c - json_escape: what mprmon-probe --json writes for strings.
  * Every result is also fed to Python's strict JSON reader when it is there,
  * so the expectations are not only our own reading of RFC 8259. */

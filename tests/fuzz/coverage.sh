@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # coverage.sh - line and branch coverage of the parsers by a corpus, as
 # llvm-cov sees it: how much of lib/dcerpc.c etc. the inputs reach.
 # libFuzzer's cov:/ft: figures count edges and features of all the linked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_config.c - libFuzzer target over config_parse.
  *
  * Besides "no crash, no leak", an accepted config must satisfy what the

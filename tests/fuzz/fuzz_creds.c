@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_creds.c - libFuzzer target for the smbclient auth-file parser, and
  * for the server-name and UTF-16 code that reads caller bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_ndr_stubs.c - fuzz the response decoders of the MS-RRASM and MS-SCMR
  * stubs, the NDR reader's string and array primitives, and the writer's

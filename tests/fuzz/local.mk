@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/fuzz: libFuzzer targets and their seed corpora.
 #
 # For `make check` each target is built as a plain program with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* replay_main.c - runs a libFuzzer target without libFuzzer, for make check:
  * feeds every file of the target's seed corpus (and every prefix of it, so
  * truncations are covered too) to LLVMFuzzerTestOneInput.

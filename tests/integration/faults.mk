@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/integration/faults.mk - faults and soak (issue 6): snmpd killed
 # under a walking manager, RRAS peers killed mid-probe, the descriptor table
 # full, SIGHUP storms, failed reloads, and a soak with flapping routers.

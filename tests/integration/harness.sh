@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/integration/harness.sh - the frame every subagent integration test
 # shares: the peers' helpers, cleanup on any exit, failure counting and the
 # verdict.  Source it after setting top_srcdir:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/integration/hostile.mk - a hostile RRAS peer (truncated, oversized,
 # wrongly fragmented, endless and stalled PDUs) against mprmon-probe and the
 # subagent, with its pipes in message mode and again in stream mode.

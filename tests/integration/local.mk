@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 include tests/integration/lib.mk
 include tests/integration/subagent.mk
 include tests/integration/faults.mk

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Look for passwords in files: the test's leak detector.
 
 The passwords are read from smbclient-format auth files (--auth, repeatable),

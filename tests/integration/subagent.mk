@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/integration/subagent.mk - the subagent's SNMP face: MIB lint, Check
 # suites for the table and notification logic, and end-to-end scripts with
 # a real snmpd, snmptrapd and RRAS peers.

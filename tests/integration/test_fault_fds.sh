@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The descriptor table full: the subagent runs with a low RLIMIT_NOFILE and
 # more routers (each holding an SMB connection) than descriptors.  It keeps
 # answering SNMP, the rows that cannot get a descriptor show an error code,

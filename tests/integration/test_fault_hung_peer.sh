@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A peer that hangs (SIGSTOP: its connections stay open, nothing answers):
 # its rows show the failure after their timeout, and a reload that removes
 # its routers does not freeze SNMP.  Removing a router disconnects its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # RRAS peers killed with SIGKILL in the middle of a probe: the row shows
 # the failure, the subagent lives on, and when the peer is back the row
 # recovers (connected, running, no error) with its counters kept.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reloads that fail keep the old state: a value out of range, the file gone,
 # the file unreadable, a FIFO where the file was (which must not block the
 # daemon), and a new router whose auth-file others can read.  Each is

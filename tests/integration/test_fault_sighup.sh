@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SIGHUP storms: the configuration flips between two versions while SIGHUPs
 # arrive in a tight loop, then a burst of SIGHUPs with nothing changing.
 # The daemon survives, ends with exactly the last file's rows, keeps the

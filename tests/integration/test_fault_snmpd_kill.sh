@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # snmpd killed with SIGKILL (no AgentX close, a stale socket file left
 # behind) and started again, round after round, while a manager keeps
 # bulk-walking the table: the same subagent process reconnects every time,

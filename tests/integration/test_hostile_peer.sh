@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A hostile RRAS peer (tests/peers/rras_hostile.py, rras_peer.py --hostile):
 # for every mode, mprmon-probe must come back with the Windows code the
 # library promises for that abuse, as a normal exit (not a signal), within

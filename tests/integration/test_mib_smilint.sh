@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # MPRMON-MIB must pass smilint at level 6 without a single message.
 # Debian ships no IETF base modules (SNMPv2-SMI ...); ../shared/mibs has
 # them for tests, so without it the check cannot run.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mprmon-probe against the RRAS peer, as an operator or a script runs it: the
 # text line and the --json objects (read back with Python's json module) for
 # a running router, a stopped one, a LAN-only one and a closed port; exit

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Passwords leak nowhere we can look.  The subagent runs with all Net-SNMP
 # debug output on (-DALL) against an RRAS peer with a right password and,
 # on a second router, a wrong one (a logon refusal, a trap); snmptrapd takes

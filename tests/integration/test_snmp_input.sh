@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hostile or odd SNMP input, through a real snmpd, against 500 rows (ids
 # 1, 3, 5, ... 999: gaps between them):
 #  - SET on every column and every scalar, on present and absent rows and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Soak: many flapping routers for a while, and the subagent does not grow.
 #
 # Routers share a few RRAS peers (one peer serves many routers).  Most peers

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mprmon-subagent's command line: --help, --version, bad options, and a bad
 # configuration refused at start with a FILE:LINE message and exit 1.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"

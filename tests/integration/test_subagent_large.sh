@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 10,000 rows through snmpd: a bulk walk of one column returns every row
 # in order, and single GETs at both ends of the table answer at once (the
 # handler searches the snapshot, it does not walk it).

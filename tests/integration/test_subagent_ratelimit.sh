@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The notification rate limit (trap-rate) holds end to end: three routers
 # fail at once with trap-rate 1, one notification reaches snmptrapd and
 # the other two are logged as suppressed.

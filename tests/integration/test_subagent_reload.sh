@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SIGHUP reloads the configuration: a new router's row appears, a removed
 # one goes, an unchanged one keeps its counters; a bad new file is logged
 # (FILE:LINE) and the old configuration stays in force.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # snmpd restarts under a running subagent: the subagent (same process)
 # reconnects by itself (agentxPingInterval) and its rows come back with
 # their counters kept, not reset.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The subagent behind a real snmpd: walk mprRouterTable with snmpwalk,
 # snmpbulkwalk and snmptable and check each row against RRAS peers in known
 # states; a closed port shows RPC_S_SERVER_UNAVAILABLE (1722); SETs are

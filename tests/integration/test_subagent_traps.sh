@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Notifications end to end: the subagent sends them through snmpd (AgentX)
 # to a real snmptrapd.  Stopping an RRAS peer's RemoteAccess service gives
 # mprRouterServiceDown with the row's varbinds, starting it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mprmon-subagent -u: started as root, it connects to snmpd's root-only
 # AgentX socket (agentXPerms 0600 0700 in tests/peers/snmp.sh), then runs
 # as nobody:nogroup.  Checked: /proc/PID/status shows every uid and gid

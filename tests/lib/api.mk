@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/api.mk - the public API against real peers (Samba, the impacket
 # RRAS peer, a closed port); test_api.sh starts them and runs check_api.
 check_PROGRAMS += tests/lib/check_api

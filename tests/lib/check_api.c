@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api.c - the public API (lib/mprapi.h) against real peers started by
  * test_api.sh: the impacket RRAS peer, Samba's smbd and a closed port. */
 #include "config.h"

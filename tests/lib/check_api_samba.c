@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_api_samba.c - the public API against real Samba servers, started by
  * test_api_samba.sh: SMB3 encryption levels, and Samba's svcctl as a second
  * real service control manager (the impacket RRAS peer is the first).

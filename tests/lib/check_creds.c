@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_creds.c - smbclient auth-file parsing, file checks, splitting. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_errors.c - code -> name and text tables. */
 #include <config.h>
 

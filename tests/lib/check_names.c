@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_names.c - UTF-16 <-> UTF-8 and server-name parsing. */
 #include "config.h"
 

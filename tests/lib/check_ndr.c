@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_ndr.c - NDR reader and writer: byte vectors, hostile input. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_rrasm.c - RMprAdminServerGetInfo stub: vectors and hostile replies. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_scmr.c - MS-SCMR call stubs: vectors, impacket cross-check, hostile
  * replies. */
 #include <config.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib: Check suites per library layer.
 include tests/lib/transport.mk
 include tests/lib/ndr.mk

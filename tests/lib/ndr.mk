@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/ndr.mk - NDR primitives, MS-RRASM / MS-SCMR call stubs, error
 # tables.  Byte-vector suites over the pure layers; they link the library's
 # objects whole and reach internals through the *_priv.h headers.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/samba_api.mk - the public API against real Samba servers: SMB3
 # encryption levels (checked on the wire), Samba's svcctl as a second SCM,
 # and MPRMON_ENCRYPTION_REQUIRED against a peer that cannot encrypt.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_api.sh - start the real peers the public API is tested against and run
 # the check_api suite (through run-test.sh, so MPRMON_VALGRIND=1 applies):
 #   rras      the impacket RRAS peer, RemoteAccess running, known info values

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test_api_samba.sh - the public API against real Samba servers (and the
 # impacket RRAS peer for what Samba cannot show), through check_api_samba
 # (run via run-test.sh, so MPRMON_VALGRIND=1 applies to it):

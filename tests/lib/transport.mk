@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib/transport.mk - server names and UTF-16, credentials.  Each
 # suite compiles the sources it tests, so it does not wait on the library.
 TRANSPORT_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vectors.c - byte-vector helpers shared by the NDR-layer suites. */
 #include <check.h>
 #include <stdio.h>

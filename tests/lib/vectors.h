@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* vectors.h - byte vectors for the Check suites of the NDR layers: hex text
  * to bytes, byte comparison, and the python3 that has impacket. */
 #ifndef MPRMON_TEST_VECTORS_H

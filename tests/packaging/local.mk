@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/packaging: mprmon-probe's JSON and command line, the Debian build.
 
 # json_escape, the only string writer of mprmon-probe --json.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Build the Debian packages from a copy of the source tree, as a packager
 # would (dpkg-buildpackage -us -uc -b -Pnocheck: the tests run on their own),
 # then check them: lintian must report no error (E:), and each package must

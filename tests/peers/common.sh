@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/common.sh - shared helpers for starting test peers on loopback.
 # Source it from a test script.  Every peer lives under $MPRMON_TEST_TMP and
 # is stopped by peers_cleanup (install it with: trap peers_cleanup EXIT).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras.mk - the RRAS test peer (impacket-based SMB + DCE/RPC
 # server acting as a Windows router) and its self-test.
 RRAS_PEER_FILES = \

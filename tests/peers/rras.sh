@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras.sh - start and drive the RRAS test peer (rras_peer.py)
 # from a test script.  Source tests/peers/common.sh first, then this file,
 # and install the cleanup: trap peers_cleanup EXIT

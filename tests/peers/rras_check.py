@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_check.py - client side used by test_rras_peer.sh to drive
 # the RRAS peer.  Prints one "key=value ..." line per question; the shell test
 # compares it with what it configured.  Exit status: 0 answered, 1 failed

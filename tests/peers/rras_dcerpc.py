@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_dcerpc.py - a small connection-oriented DCE/RPC server
 # for the RRAS test peer.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_dimsvc.py - the DIMSVC interface (MS-RRASM) of the RRAS
 # test peer: only RMprAdminServerGetInfo, the one call libmprapi makes.
 #

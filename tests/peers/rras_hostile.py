@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_hostile.py - a DCE/RPC server gone bad, for the RRAS
 # test peer's --hostile MODE.
 #

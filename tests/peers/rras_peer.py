@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_peer.py - a loopback SMB + DCE/RPC server that answers like
 # a Windows router with Routing and Remote Access, for mprmon's tests.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_scmr.py - the MS-SCMR (svcctl) calls the RRAS test peer
 # serves: just enough for "is RemoteAccess running?".
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_smb.py - impacket's SMB server, made fit to be a test peer
 # that clients hit repeatedly and kill without warning.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/samba.sh - a private smbd on 127.0.0.1 as an SMB test peer.
 #
 # Source tests/peers/common.sh first, then this file:

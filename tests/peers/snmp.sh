@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/snmp.sh - a private snmpd (AgentX master) and snmptrapd on
 # 127.0.0.1 for the subagent's integration tests.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/test_rras_peer.sh - the RRAS test peer answers like a Windows
 # router, to impacket's client, to smbclient and to libsmbclient (the stack
 # libmprapi uses), and survives clients that come, go, overlap and die.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_config.c - mprmon.conf parsing and validation. */
 #include <check.h>
 #include <errno.h>

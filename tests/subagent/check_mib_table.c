@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_mib_table.c - mprRouterTable lookups and cell values, without
  * snmpd: the pure functions behind the GET/GETNEXT handler. */
 #include <net-snmp/net-snmp-config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_notify.c - the notification rate limit and varbind lists, without
  * snmpd (the integration tests see the traps arrive through it). */
 #include <net-snmp/net-snmp-config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_prober.c - the prober's threads against real sockets on loopback:
  * a closed port (the kernel refuses), and a listener that never answers
  * (a probe stuck until its timeout).  No fake RPC peer is involved. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_prober_rras.c - the prober against the RRAS test peer
  * (tests/peers/rras_peer.py: impacket's SMB server with DIMSVC and SCMR).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_registry.c - registry state machine, hysteresis, counters, snapshots,
  * events and reloads.  Probe results are fed directly: the registry is pure
  * logic over struct probe_result, no network involved. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_schedule.c - the probe schedule (min-heap) and the backoff rule. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/subagent: Check suites for the daemon's model (config, registry,
 # schedule, prober).  They link subagent/libmprmon_daemon.la.
 SUBAGENT_CORE_TESTS = \

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/subagent/test_prober_rras.sh - the prober against the RRAS test peer:
 # starts three peers (normal, SCM refusing, no ROUTER pipe), then runs
 # check_prober_rras (through run-test.sh, so MPRMON_VALGRIND=1 covers it)
