@@ -312,7 +312,6 @@ static int parse_rpc_auth(const char *name, DWORD *level)
         DWORD level;
     } levels[] = {
         {"none", MPRMON_RPC_AUTHN_LEVEL_NONE},
-        {"connect", MPRMON_RPC_AUTHN_LEVEL_CONNECT},
         {"integrity", MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY},
         {"privacy", MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY},
     };

@@ -194,8 +194,8 @@ DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString);
  * DEFAULT) asks for an encrypted SMB 3 session and accepts a plain one from
  * a server that cannot encrypt (SMB 2); OFF never asks; REQUIRED refuses a
  * session that is not encrypted with ERROR_ACCESS_DENIED (detail: "SMB3
- * encryption is required but the server did not encrypt the session")
- * before any RPC byte is sent.  Signing follows what the server demands.
+ * encryption is required but the server did not encrypt the session"):
+ * the session set-up itself fails, before any RPC byte is sent.  Signing follows what the server demands.
  */
 typedef enum _MPRMON_ENCRYPTION {
     MPRMON_ENCRYPTION_DEFAULT = 0, /* = IF_AVAILABLE */
@@ -300,10 +300,11 @@ const char *MprmonErrorText(DWORD dwError);
 /*
  * MprmonGetLastErrorDetail - what went wrong in this thread's last failed
  * call, as UTF-8 text for people (e.g. "credentials file /etc/x.auth is
- * readable by group or others (mode 0644)"; "connect to 10.0.0.1:445: timed
- * out after 10000 ms").  Never contains a password.  "" when there is nothing
- * to add to the code.  The string is thread-local and valid until the next
- * call of this library in the same thread.
+ * readable by group or others (mode 0644)"; "10.0.0.1:445 \\PIPE\\ROUTER:
+ * no answer within 10000 ms (refused, unreachable or silent)").  Never
+ * contains a password.  "" when there is nothing to add to the code.  The
+ * string is thread-local and valid until the next call of this library in
+ * the same thread.
  */
 const char *MprmonGetLastErrorDetail(void);
 
@@ -368,7 +369,7 @@ typedef struct _MPRMON_COMPLETION {
     MPRMON_REQUEST_KIND kind;
     void *pCookie;                /* as given to the start call */
     DWORD dwError;                /* NO_ERROR or a Windows code */
-    DWORD dwElapsedMs;            /* from start on the I/O thread to finish */
+    DWORD dwElapsedMs;            /* from the start call to the finish */
     char szDetail[512];           /* MprmonGetLastErrorDetail's text */
     /* SERVER_CONNECT, NO_ERROR: a new handle, the caller's to
      * MprAdminServerDisconnect. */

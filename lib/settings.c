@@ -84,7 +84,7 @@ DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
         out->rpc_auth_level = opts->dwRpcAuthLevel;
         break;
     default:
-        detail_set("RPC authentication level %u is not 0, 2, 5 or 6",
+        detail_set("RPC authentication level %u is not 0, 5 or 6",
                    (unsigned)opts->dwRpcAuthLevel);
         return ERROR_INVALID_PARAMETER;
     }

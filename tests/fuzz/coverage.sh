@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # coverage.sh - line and branch coverage of the parsers by a corpus, as
-# llvm-cov sees it: how much of lib/dcerpc.c etc. the inputs reach.
+# llvm-cov sees it: how much of lib/ndr.c etc. the inputs reach.
 # libFuzzer's cov:/ft: figures count edges and features of all the linked
 # code; this says which lines of the parsers were never run.
 #
@@ -19,7 +19,7 @@ set -u
 builddir=${1:-.}
 runwork=${2:-}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
-targets=${FUZZ_TARGETS:-"dcerpc rpc_auth ndr_stubs ntlmssp creds config"}
+targets=${FUZZ_TARGETS:-"ndr_stubs creds config"}
 out=$(mktemp -d "${TMPDIR:-/tmp}/mprmon-fuzzcov.XXXXXX")
 flags="-g -O0 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping"
 flags="$flags -I$srcdir/lib -I$(cd "$builddir" && pwd)"
@@ -34,10 +34,7 @@ seeds_of() {
 # The parsers of outside bytes each target is about (report rows).
 files_of() {
     case $1 in
-    dcerpc) echo "lib/dcerpc.c lib/rpc_client.c" ;;
-    rpc_auth) echo "lib/rpc_client.c lib/rpc_auth.c lib/spnego.c lib/ntlmssp.c" ;;
     ndr_stubs) echo "lib/ndr.c lib/rrasm.c lib/scmr.c" ;;
-    ntlmssp) echo "lib/ntlmssp.c lib/spnego.c lib/rpc_auth.c" ;;
     creds) echo "lib/creds.c lib/names.c lib/utf16.c" ;;
     config) echo "subagent/config.c" ;;
     esac

@@ -31,7 +31,7 @@ builddir=${1:-.}
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-1800}
 runs=${FUZZ_RUNS:-10000000}
-targets=${FUZZ_TARGETS:-"dcerpc rpc_auth ndr_stubs ntlmssp creds config"}
+targets=${FUZZ_TARGETS:-"ndr_stubs creds config"}
 work=${FUZZ_WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/mprmon-fuzz.XXXXXX")}
 
 # Seed corpora per target (the ndr_stubs target reads both stub corpora).

@@ -13,7 +13,7 @@ use ("50772d").
   secrets_scan.py --auth A --core CORE --maps MAPS
       a core dump (gcore) and the process's /proc/PID/maps: prints each
       copy found and whose memory it is in: a talloc chunk named by a
-      Samba library (libsmbclient's own memory, which we cannot wipe;
+      Samba library (its client's own memory, which we cannot wipe;
       docs/security.md), or one of the shapes our code gives a password
       (the auth file's text, a malloc'd string or UTF-16 buffer of
       exactly its size): exit 1 if any is ours.  Samba also leaves the

@@ -9,7 +9,7 @@
 # every file the run wrote (logs, trap output, walks, probe output), from
 # /proc/PID/cmdline and /proc/PID/environ of every process started, and
 # from the subagent's memory as far as our own buffers go (gcore; see
-# docs/security.md for what libsmbclient keeps).
+# docs/security.md for what Samba's client keeps).
 #
 # The subagent runs natively even under MPRMON_VALGRIND=1: this test is
 # about where bytes end up, and valgrind's allocator would keep freed
@@ -129,7 +129,7 @@ while [ "$still" -lt 3 ] && [ "$i" -lt 60 ]; do
 done
 [ "$still" -ge 3 ] || fail "probes did not stop after the reload ($before)"
 # Our buffers are wiped after use; what remains
-# is libsmbclient's (docs/security.md, "Where a password lives"): talloc
+# is Samba's client's (docs/security.md, "Where a password lives"): talloc
 # chunks named by Samba's libraries, live while a router's session is up,
 # freed but not wiped after.  No copy may have the shape of one of our
 # buffers (secrets_scan.py --core).

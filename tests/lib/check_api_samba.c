@@ -108,7 +108,7 @@ static BOOL is_running_via_store(const MPRMON_CONNECT_OPTIONS *o)
 START_TEST(encrypting_server_is_reached_at_every_level)
 {
     /* smbd with "server smb encrypt = required" refuses any request that
-     * is not encrypted, and flags the session so that libsmbclient encrypts
+     * is not encrypted, and flags the session so that the client encrypts
      * even when asked not to: every level gets through to the pipe lookup
      * (no ROUTER pipe on Samba: RPC_S_UNKNOWN_IF, not a refusal).  The
      * script's wire check shows the frames were encrypted. */
