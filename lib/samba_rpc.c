@@ -473,7 +473,8 @@ static void connect_finished(struct composite_context *c)
     }
     if (rc == NO_ERROR) {
         detail[0] = '\0';
-    } else if (NT_STATUS_IS_OK(st)) {
+    } else if (NT_STATUS_IS_OK(st) || NT_STATUS_V(st) == 0xc0000017) {
+        /* Samba 4.17's NO_MEMORY for a refused connect would mislead. */
         snprintf(detail, sizeof(detail), "%s", why);
     } else {
         format_status(detail, sizeof(detail), why, st);
