@@ -426,8 +426,15 @@ static void stop_current_step(struct job *job)
 void ops_expire(struct job *job)
 {
     char why[96];
+    int resolving = job->resolver != NULL;
 
     stop_current_step(job);
+    if (resolving) {
+        snprintf(why, sizeof(why), "the name was not resolved within %u ms",
+                 job->timeout_ms);
+        fail(job, RPC_S_SERVER_UNAVAILABLE, why);
+        return;
+    }
     if (job->kind == JOB_SERVICE_STATE && job->step >= SCM_CLOSE_SERVICE) {
         /* Only the courtesy closes were left: the answer stands. */
         engine_job_finish(job);

@@ -311,6 +311,21 @@ START_TEST(closed_port_is_server_unavailable)
 }
 END_TEST
 
+START_TEST(unresolvable_name_is_server_unavailable)
+{
+    /* .invalid never resolves (RFC 6761); whether the resolver says so at
+     * once or only at the deadline, it is no server, not a missing pipe. */
+    MPRMON_CONNECT_OPTIONS o = {.dwTimeoutMs = 3000};
+    MPR_SERVER_HANDLE h = NULL;
+
+    ck_assert_uint_eq(connect_with("no-such-host.invalid", &o, &h),
+                      RPC_S_SERVER_UNAVAILABLE);
+    ck_assert_ptr_null(h);
+    ck_assert_msg(strstr(MprmonGetLastErrorDetail(), "not resolved"),
+                  "detail: %s", MprmonGetLastErrorDetail());
+}
+END_TEST
+
 START_TEST(silent_server_times_out_as_server_unavailable)
 {
     DWORD port;
@@ -576,6 +591,7 @@ static Suite *api_suite(void)
     tcase_add_test(connect, samba_without_router_pipe_is_unknown_if);
     tcase_add_test(connect, rras_peer_without_router_is_unknown_if);
     tcase_add_test(connect, closed_port_is_server_unavailable);
+    tcase_add_test(connect, unresolvable_name_is_server_unavailable);
     tcase_add_test(connect, silent_server_times_out_as_server_unavailable);
     tcase_add_test(connect, unsafe_credentials_file_is_refused_clearly);
     tcase_add_test(connect, null_and_empty_name_mean_the_local_machine);
