@@ -29,6 +29,6 @@ EXTRA_DIST += \
 	debian/libmprapi0.symbols debian/mprmon.lintian-overrides \
 	debian/libmprapi0.install debian/libmprapi-dev.install \
 	debian/mprmon.install \
-	docs/scale-out.md docs/security.md \
+	docs/scale-out.md docs/security.md docs/samba.md \
 	dev/deps.sh dev/build.sh dev/test.sh dev/demo.sh \
 	.clang-format .ci/run
