@@ -46,6 +46,7 @@ N=$(bench_size 200 20)           # in-process connects per round and side
 M=$(bench_size 60 6)             # processes per round and side
 ROUNDS=$(bench_size 3 1)
 N_DEFAULT=$(bench_size 10 2)     # in-process connects per run, default Samba
+N_SVC=$(bench_size 60 4)         # in-process svcctl sequences per run
 
 B=$top_builddir
 export LD_LIBRARY_PATH="$B/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -201,4 +202,19 @@ for side in mpr smbc smbc mpr; do
 done
 bench_figure default_samba_mpr_inprocess_ms "$(med default_mpr)" ms
 bench_figure default_samba_smbc_inprocess_ms "$(med default_smbc)" ms
+
+# Connect, bind and calls, in one process: MprmonQueryServiceState
+# (\PIPE\svcctl, bind, OpenSCManagerW, OpenServiceW, close) versus
+# libsmbclient opening the pipe and exchanging the same PDUs (target
+# <= 0.8x).  Samba's svcctl answers OpenServiceW with 1060 for a service it
+# does not list.  Sides alternate, as above.
+for ((round = 1; round <= ROUNDS; round++)); do
+    if [ $((round % 2)) = 1 ]; then order="mpr-svc smbc-svc"; else order="smbc-svc mpr-svc"; fi
+    for side in $order; do
+        loop_ms "$side" "$N_SVC" "$SAMBA_PORT" svcctl 1060 >>"$R/svc_$side"
+    done
+done
+bench_figure mpr_call_sequence_ms "$(med svc_mpr-svc)" ms
+bench_figure smbc_call_sequence_ms "$(med svc_smbc-svc)" ms
+bench_ratio call_sequence_inprocess "$(med svc_mpr-svc)" "$(med svc_smbc-svc)" 0.8
 bench_finish

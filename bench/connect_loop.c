@@ -16,6 +16,15 @@
  *               connection, negotiate, session set-up and tree connect).
  *   smbc-fresh  the same with a new context per connect, as a program that
  *               does not pool (smbc_new_context + smbc_init_context each).
+ *   mpr-svc     MprmonQueryServiceState (encryption off, as libsmbclient's
+ *               sessions are): connect \PIPE\svcctl, bind, OpenSCManagerW,
+ *               OpenServiceW("RemoteAccess"), close.  PIPE must be svcctl;
+ *               on a Samba that lists no such service the outcome is 1060.
+ *   smbc-svc    the same with libsmbclient alone and one reused context:
+ *               open the pipe, write the same bind and two requests (our
+ *               NDR stubs in DCE/RPC PDUs built here), read each answer
+ *               (header, then the rest), close; the outcome is
+ *               OpenServiceW's status (1060).
  * EXPECT is the outcome every connect must have, else the run fails (a
  * benchmark of the wrong outcome measures nothing): "ok", or for mpr a
  * Windows code (1717 = RPC_S_UNKNOWN_IF, Samba has no ROUTER pipe), for
@@ -36,6 +45,7 @@
 #include <libsmbclient.h>
 
 #include "mprapi.h"
+#include "scmr_priv.h"
 
 #define LOOP_FIELD 256
 
@@ -133,8 +143,8 @@ static void loop_log_discard(void *priv, int level, const char *msg)
     (void)msg;
 }
 
-/* A context set up as libmprapi sets up its own (pipe_smb.c), so both do
- * the same SMB work: NTLM, no Kerberos, no anonymous fallback. */
+/* A context doing the SMB work libmprapi does: NTLM, no Kerberos, no
+ * anonymous fallback. */
 static SMBCCTX *loop_ctx_new(void)
 {
     SMBCCTX *ctx = smbc_new_context();
@@ -177,6 +187,157 @@ static int loop_smbc_once(SMBCCTX *ctx, const char *url, int *got)
     return 0;
 }
 
+/* ---- the svcctl sequence over libsmbclient, for mode smbc-svc ---- */
+
+static void put16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v & 0xffff);
+    put16(p + 2, v >> 16);
+}
+
+/* The common 16-byte header of a connection-oriented DCE/RPC PDU. */
+static void pdu_header(uint8_t *p, unsigned ptype, unsigned frag_len,
+                       uint32_t call_id)
+{
+    memset(p, 0, 16);
+    p[0] = 5;
+    p[2] = (uint8_t)ptype;
+    p[3] = 3; /* first and last fragment */
+    p[4] = 0x10; /* little-endian, ASCII, IEEE */
+    put16(p + 8, frag_len);
+    put32(p + 12, call_id);
+}
+
+/* bind for svcctl 367abb81-9844-35f1-ad32-98f038001003 v2.0, NDR v2. */
+static size_t svc_bind_pdu(uint8_t *p)
+{
+    static const uint8_t svcctl[20] = {0x81, 0xbb, 0x7a, 0x36, 0x44, 0x98,
+                                       0xf1, 0x35, 0xad, 0x32, 0x98, 0xf0,
+                                       0x38, 0x00, 0x10, 0x03, 2, 0, 0, 0};
+    static const uint8_t ndr[20] = {0x04, 0x5d, 0x88, 0x8a, 0xeb, 0x1c,
+                                    0xc9, 0x11, 0x9f, 0xe8, 0x08, 0x00,
+                                    0x2b, 0x10, 0x48, 0x60, 2, 0, 0, 0};
+    size_t n = 72;
+
+    pdu_header(p, 11, (unsigned)n, 1);
+    put16(p + 16, 4280);
+    put16(p + 18, 4280);
+    put32(p + 20, 0);
+    p[24] = 1; /* one context */
+    p[25] = p[26] = p[27] = 0;
+    put16(p + 28, 0); /* context id */
+    p[30] = 1;        /* one transfer syntax */
+    p[31] = 0;
+    memcpy(p + 32, svcctl, 20);
+    memcpy(p + 52, ndr, 20);
+    return n;
+}
+
+static size_t svc_request_pdu(uint8_t *p, uint32_t call_id, unsigned opnum,
+                              const uint8_t *stub, size_t len)
+{
+    size_t n = 24 + len;
+
+    pdu_header(p, 0, (unsigned)n, call_id);
+    put32(p + 16, (uint32_t)len);
+    put16(p + 20, 0);
+    put16(p + 22, opnum);
+    memcpy(p + 24, stub, len);
+    return n;
+}
+
+/* One whole PDU: its header, then the rest (a pipe read longer than what
+ * is waiting blocks libsmbclient until the timeout). */
+static ssize_t svc_read_pdu(SMBCCTX *ctx, SMBCFILE *f, uint8_t *buf,
+                            size_t cap)
+{
+    smbc_read_fn rd = smbc_getFunctionRead(ctx);
+    size_t frag;
+
+    if (rd(ctx, f, buf, 16) != 16)
+        return -1;
+    frag = (size_t)buf[8] | (size_t)buf[9] << 8;
+    if (frag < 16 || frag > cap ||
+        rd(ctx, f, buf + 16, frag - 16) != (ssize_t)(frag - 16))
+        return -1;
+    return (ssize_t)frag;
+}
+
+/* Write a PDU, read the answer; the response's stub in *stub. */
+static int svc_exchange(SMBCCTX *ctx, SMBCFILE *f, const uint8_t *pdu,
+                        size_t len, uint8_t *buf, size_t cap,
+                        const uint8_t **stub, size_t *stub_len)
+{
+    ssize_t n;
+
+    if (smbc_getFunctionWrite(ctx)(ctx, f, pdu, len) != (ssize_t)len)
+        return -1;
+    n = svc_read_pdu(ctx, f, buf, cap);
+    if (n < 24)
+        return -1;
+    *stub = buf + 24;
+    *stub_len = (size_t)n - 24;
+    return 0;
+}
+
+/* bind, OpenSCManagerW, OpenServiceW("RemoteAccess"), as the library's
+ * service query does; *got is OpenServiceW's status. */
+static int svc_sequence(SMBCCTX *ctx, SMBCFILE *f, const char *host, int *got)
+{
+    uint8_t out[1024], in[4280], stub[512];
+    const uint8_t *ans;
+    size_t len, ans_len;
+    struct scmr_handle scm, svc;
+    DWORD status;
+
+    len = svc_bind_pdu(out);
+    if (svc_exchange(ctx, f, out, len, in, sizeof(in), &ans, &ans_len) != 0 ||
+        in[2] != 12)
+        return -1;
+    if (scmr_encode_open_sc_manager(host, SC_MANAGER_CONNECT, stub,
+                                    sizeof(stub), &len) != NO_ERROR)
+        return -1;
+    len = svc_request_pdu(out, 2, SCMR_OPNUM_OPEN_SC_MANAGER_W, stub, len);
+    if (svc_exchange(ctx, f, out, len, in, sizeof(in), &ans, &ans_len) != 0 ||
+        scmr_decode_open_sc_manager(ans, ans_len, &scm, &status) != NO_ERROR ||
+        status != NO_ERROR)
+        return -1;
+    if (scmr_encode_open_service(&scm, "RemoteAccess", SERVICE_QUERY_STATUS,
+                                 stub, sizeof(stub), &len) != NO_ERROR)
+        return -1;
+    len = svc_request_pdu(out, 3, SCMR_OPNUM_OPEN_SERVICE_W, stub, len);
+    if (svc_exchange(ctx, f, out, len, in, sizeof(in), &ans, &ans_len) != 0 ||
+        scmr_decode_open_service(ans, ans_len, &svc, &status) != NO_ERROR)
+        return -1;
+    *got = (int)status;
+    return 0;
+}
+
+static int loop_smbc_svc_once(SMBCCTX *ctx, const char *url, const char *host,
+                              int *got)
+{
+    SMBCFILE *f;
+    int rc = 0;
+
+    errno = 0;
+    f = smbc_getFunctionOpen(ctx)(ctx, url, O_RDWR, 0);
+    if (!f) {
+        *got = errno;
+    } else {
+        rc = svc_sequence(ctx, f, host, got);
+        smbc_getFunctionClose(ctx)(ctx, f);
+    }
+    if (smbc_getFunctionPurgeCachedServers(ctx)(ctx) != 0)
+        return -1;
+    return rc;
+}
+
 static int outcome_ok(const char *expect, long got)
 {
     if (strcmp(expect, "ok") == 0)
@@ -198,6 +359,27 @@ static int loop_once(const struct loop_args *a, SMBCCTX **shared, LPWSTR wide,
 
         MprAdminServerDisconnect(h);
         *got = (long)rc;
+        return 0;
+    } else if (strcmp(a->mode, "mpr-svc") == 0) {
+        MPRMON_CONNECT_OPTIONS opts = {
+            .dwPort = a->port,
+            .pszCredentialsFile = a->authfile,
+            .encryption = MPRMON_ENCRYPTION_OFF,
+        };
+        MPRMON_SERVICE_STATE state;
+
+        *got = (long)MprmonQueryServiceState(wide, &opts, &state, NULL);
+        return 0;
+    } else if (strcmp(a->mode, "smbc-svc") == 0) {
+        int e = 0;
+
+        if (!*shared && !(*shared = loop_ctx_new()))
+            return -1;
+        if (loop_smbc_svc_once(*shared, url, a->host, &e) != 0) {
+            fprintf(stderr, "connect_loop: the svcctl sequence failed\n");
+            return -1;
+        }
+        *got = e;
         return 0;
     } else {
         SMBCCTX *ctx = *shared;
@@ -225,7 +407,8 @@ static int parse_args(int argc, char **argv, struct loop_args *a)
         return -1;
     a->mode = argv[1];
     if (strcmp(a->mode, "mpr") != 0 && strcmp(a->mode, "smbc") != 0 &&
-        strcmp(a->mode, "smbc-fresh") != 0)
+        strcmp(a->mode, "smbc-fresh") != 0 &&
+        strcmp(a->mode, "mpr-svc") != 0 && strcmp(a->mode, "smbc-svc") != 0)
         return -1;
     a->n = strtol(argv[2], &end, 10);
     if (*end || a->n < 1 || a->n > 1000000)
@@ -238,6 +421,9 @@ static int parse_args(int argc, char **argv, struct loop_args *a)
     a->pipe = argv[6];
     a->expect = argv[7];
     if (strcmp(a->mode, "mpr") == 0 && strcmp(a->pipe, "ROUTER") != 0)
+        return -1;
+    if (strncmp(a->mode + strlen(a->mode) - 3, "svc", 3) == 0 &&
+        strcmp(a->pipe, "svcctl") != 0)
         return -1;
     return 0;
 }
@@ -253,11 +439,12 @@ int main(int argc, char **argv)
     int status = 0;
 
     if (parse_args(argc, argv, &a) != 0) {
-        fprintf(stderr, "usage: connect_loop mpr|smbc|smbc-fresh N HOST PORT "
+        fprintf(stderr, "usage: connect_loop "
+                        "mpr|smbc|smbc-fresh|mpr-svc|smbc-svc N HOST PORT "
                         "AUTHFILE PIPE EXPECT\n");
         return 2;
     }
-    if (strcmp(a.mode, "mpr") == 0) {
+    if (strncmp(a.mode, "mpr", 3) == 0) {
         wide = MprmonUtf8ToWide(a.host);
         if (!wide)
             return 2;

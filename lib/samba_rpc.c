@@ -68,10 +68,27 @@ struct composite_context {
     bool used_wait;
 };
 
+/* Connects share a loadparm context per port and encryption setting: one
+ * costs about 18 KB, too much to keep per held connection.  Each connect
+ * leaves a resolve context of about 2 KB on the one it used, so a context
+ * serves PARAMS_USES connects and is then let go: it lives on, by Samba's
+ * references, as long as connections made with it do. */
+#define PARAMS_SLOTS 8
+#define PARAMS_USES 64
+
+struct params_slot {
+    struct loadparm_context *lp; /* NULL: free slot */
+    unsigned port;
+    MPRMON_ENCRYPTION encryption;
+    unsigned uses;
+};
+
 struct srpc_loop {
     struct tevent_context *ev;
     void (*on_wake)(void *arg);
     void *wake_arg;
+    struct params_slot params[PARAMS_SLOTS];
+    unsigned params_next; /* the slot to reuse when none is free */
 };
 
 struct srpc_timer {
@@ -369,24 +386,63 @@ static const char *encryption_option(MPRMON_ENCRYPTION e)
     }
 }
 
-/* A loadparm context per connection: a shared one grows with every
- * connect (each leaves its resolve context on it).  It reads no smb.conf;
- * the port can only be set as a command-line option. */
-static struct loadparm_context *connection_params(TALLOC_CTX *mem,
-                                                  const struct srpc_target *t)
+/* A new loadparm context for a port and an encryption setting.  It reads
+ * no smb.conf; the port can only be set as a command-line option. */
+static struct loadparm_context *new_params(TALLOC_CTX *mem, unsigned port,
+                                           MPRMON_ENCRYPTION encryption)
 {
-    char port[16];
+    char text[16];
     struct loadparm_context *lp = loadparm_init(mem);
 
     if (!lp)
         return NULL;
-    snprintf(port, sizeof(port), "%u", t->port ? t->port : 445u);
-    if (!lpcfg_set_cmdline(lp, "smb ports", port) ||
+    snprintf(text, sizeof(text), "%u", port);
+    if (!lpcfg_set_cmdline(lp, "smb ports", text) ||
         !lpcfg_set_cmdline(lp, "client smb encrypt",
-                           encryption_option(t->encryption)) ||
-        !lpcfg_set_cmdline(lp, "log level", "0"))
+                           encryption_option(encryption)) ||
+        !lpcfg_set_cmdline(lp, "log level", "0")) {
+        talloc_free(lp);
         return NULL;
+    }
     return lp;
+}
+
+/* The shared context for this target's port and encryption. */
+static struct loadparm_context *connection_params(struct srpc_loop *loop,
+                                                  const struct srpc_target *t)
+{
+    unsigned port = t->port ? t->port : 445u;
+    struct params_slot *slot = NULL;
+
+    for (unsigned i = 0; i < PARAMS_SLOTS && !slot; i++) {
+        struct params_slot *p = &loop->params[i];
+        if (p->lp && p->port == port && p->encryption == t->encryption)
+            slot = p;
+    }
+    if (slot && slot->uses >= PARAMS_USES) {
+        talloc_unlink(loop, slot->lp);
+        slot->lp = NULL;
+    }
+    if (!slot) {
+        for (unsigned i = 0; i < PARAMS_SLOTS && !slot; i++)
+            if (!loop->params[i].lp)
+                slot = &loop->params[i];
+        if (!slot) {
+            slot = &loop->params[loop->params_next++ % PARAMS_SLOTS];
+            talloc_unlink(loop, slot->lp);
+            slot->lp = NULL;
+        }
+    }
+    if (!slot->lp) {
+        slot->lp = new_params(loop, port, t->encryption);
+        if (!slot->lp)
+            return NULL;
+        slot->port = port;
+        slot->encryption = t->encryption;
+        slot->uses = 0;
+    }
+    slot->uses++;
+    return slot->lp;
 }
 
 static struct cli_credentials *connection_creds(TALLOC_CTX *mem,
@@ -503,7 +559,11 @@ DWORD srpc_connect_start(struct srpc_loop *loop, const struct srpc_target *t,
     if (!conn || !op)
         goto nomem;
     conn->loop = loop;
-    lp = connection_params(conn, t);
+    lp = connection_params(loop, t);
+    /* Held for the connect, so that letting the shared context go never
+     * frees it under a connect still using it. */
+    if (lp && !talloc_reference(op, lp))
+        lp = NULL;
     creds = lp ? connection_creds(conn, lp, t->creds) : NULL;
     b = creds ? connection_binding(conn, t) : NULL;
     if (!b)
