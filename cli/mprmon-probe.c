@@ -387,7 +387,7 @@ static int run_command(int argc, char **argv, int probe)
                 if (parse_rpc_auth(optarg, &ps.options.dwRpcAuthLevel) != 0) {
                     fprintf(stderr,
                             "mprmon-probe: bad RPC authentication level "
-                            "'%s' (none, connect, integrity, privacy)\n",
+                            "'%s' (none, integrity, privacy)\n",
                             optarg);
                     return EXIT_USAGE;
                 }
