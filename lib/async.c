@@ -113,12 +113,13 @@ int MprmonAsyncGetFd(const MPRMON_ASYNC *pAsync)
     return pAsync ? pAsync->fd : -1;
 }
 
-/* Put a built job on the queue and hand it to the I/O thread. */
-static DWORD start(MPRMON_ASYNC *q, struct job *job, void *cookie,
+/* Put a built job on the queue and hand it to the I/O thread; rc is what
+ * building it gave. */
+static DWORD start(MPRMON_ASYNC *q, DWORD rc, struct job *job, void *cookie,
                    MPRMON_REQUEST_ID *pId)
 {
-    DWORD rc;
-
+    if (rc != NO_ERROR)
+        return rc;
     job->cookie = cookie;
     job->sink = &q->sink;
     pthread_mutex_lock(&q->lock);
@@ -142,7 +143,7 @@ DWORD MprmonAsyncServerConnect(MPRMON_ASYNC *pAsync, LPCWSTR lpwsServerName,
                                DWORD dwDeadlineMs, void *pCookie,
                                MPRMON_REQUEST_ID *pId)
 {
-    struct job *job;
+    struct job *job = NULL;
     DWORD rc;
 
     detail_clear();
@@ -150,21 +151,21 @@ DWORD MprmonAsyncServerConnect(MPRMON_ASYNC *pAsync, LPCWSTR lpwsServerName,
         return ERROR_INVALID_PARAMETER;
     rc = api_server_job(JOB_CONNECT, lpwsServerName, pOptions, dwDeadlineMs,
                         &job);
-    return rc != NO_ERROR ? rc : start(pAsync, job, pCookie, pId);
+    return start(pAsync, rc, job, pCookie, pId);
 }
 
 DWORD MprmonAsyncServerGetInfo(MPRMON_ASYNC *pAsync, MPR_SERVER_HANDLE hMprServer,
                                DWORD dwLevel, DWORD dwDeadlineMs,
                                void *pCookie, MPRMON_REQUEST_ID *pId)
 {
-    struct job *job;
+    struct job *job = NULL;
     DWORD rc;
 
     detail_clear();
     if (!pAsync)
         return ERROR_INVALID_PARAMETER;
     rc = api_get_info_job(hMprServer, dwLevel, dwDeadlineMs, &job);
-    return rc != NO_ERROR ? rc : start(pAsync, job, pCookie, pId);
+    return start(pAsync, rc, job, pCookie, pId);
 }
 
 DWORD MprmonAsyncQueryServiceState(MPRMON_ASYNC *pAsync,
@@ -173,7 +174,7 @@ DWORD MprmonAsyncQueryServiceState(MPRMON_ASYNC *pAsync,
                                    DWORD dwDeadlineMs, void *pCookie,
                                    MPRMON_REQUEST_ID *pId)
 {
-    struct job *job;
+    struct job *job = NULL;
     DWORD rc;
 
     detail_clear();
@@ -181,7 +182,7 @@ DWORD MprmonAsyncQueryServiceState(MPRMON_ASYNC *pAsync,
         return ERROR_INVALID_PARAMETER;
     rc = api_server_job(JOB_SERVICE_STATE, lpwsServerName, pOptions,
                         dwDeadlineMs, &job);
-    return rc != NO_ERROR ? rc : start(pAsync, job, pCookie, pId);
+    return start(pAsync, rc, job, pCookie, pId);
 }
 
 static MPRMON_REQUEST_KIND request_kind(enum job_kind kind)

@@ -145,6 +145,35 @@ __attribute__((destructor)) static void engine_stop(void)
     engine.wake_fd = -1;
 }
 
+/* ---- a flag one thread waits for and another sets ---- */
+
+struct done_signal {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done;
+};
+
+#define DONE_SIGNAL_INIT                                                       \
+    {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER}
+
+static void done_signal_set(struct done_signal *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->done = 1;
+    pthread_cond_signal(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+}
+
+static void done_signal_wait(struct done_signal *d)
+{
+    pthread_mutex_lock(&d->lock);
+    while (!d->done)
+        pthread_cond_wait(&d->cond, &d->lock);
+    pthread_mutex_unlock(&d->lock);
+    pthread_cond_destroy(&d->cond);
+    pthread_mutex_destroy(&d->lock);
+}
+
 /* ---- jobs ---- */
 
 struct job *job_new(enum job_kind kind)
@@ -249,38 +278,23 @@ void engine_cancel(struct job *job)
 
 struct flush_mark {
     struct engine_msg msg; /* first */
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int seen;
+    struct done_signal seen;
 };
 
 static void flush_seen(struct engine_msg *msg)
 {
-    struct flush_mark *m = (struct flush_mark *)msg;
-
-    pthread_mutex_lock(&m->lock);
-    m->seen = 1;
-    pthread_cond_signal(&m->cond);
-    pthread_mutex_unlock(&m->lock);
+    done_signal_set(&((struct flush_mark *)msg)->seen);
 }
 
 void engine_flush(void)
 {
-    struct flush_mark m = {
-        .msg = {.run = flush_seen},
-        .lock = PTHREAD_MUTEX_INITIALIZER,
-        .cond = PTHREAD_COND_INITIALIZER,
-    };
+    struct flush_mark m = {.msg = {.run = flush_seen},
+                           .seen = DONE_SIGNAL_INIT};
 
     if (!engine.loop)
         return;
     engine_post(&m.msg);
-    pthread_mutex_lock(&m.lock);
-    while (!m.seen)
-        pthread_cond_wait(&m.cond, &m.lock);
-    pthread_mutex_unlock(&m.lock);
-    pthread_cond_destroy(&m.cond);
-    pthread_mutex_destroy(&m.lock);
+    done_signal_wait(&m.seen);
 }
 
 void engine_job_finish(struct job *job)
@@ -324,41 +338,26 @@ void engine_conn_unref(struct engine_conn *conn)
 /* ---- blocking ---- */
 
 struct waiter {
-    struct job_sink sink;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int done;
+    struct job_sink sink; /* first */
+    struct done_signal finished;
 };
 
 static void wake_waiter(struct job_sink *sink, struct job *job)
 {
-    struct waiter *w = (struct waiter *)sink;
-
     (void)job;
-    pthread_mutex_lock(&w->lock);
-    w->done = 1;
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->lock);
+    done_signal_set(&((struct waiter *)sink)->finished);
 }
 
 DWORD engine_run_blocking(struct job *job)
 {
-    struct waiter w = {
-        .sink = {.deliver = wake_waiter},
-        .lock = PTHREAD_MUTEX_INITIALIZER,
-        .cond = PTHREAD_COND_INITIALIZER,
-    };
+    struct waiter w = {.sink = {.deliver = wake_waiter},
+                       .finished = DONE_SIGNAL_INIT};
     DWORD rc;
 
     job->sink = &w.sink;
     rc = engine_submit(job);
     if (rc != NO_ERROR)
         return rc;
-    pthread_mutex_lock(&w.lock);
-    while (!w.done)
-        pthread_cond_wait(&w.cond, &w.lock);
-    pthread_mutex_unlock(&w.lock);
-    pthread_cond_destroy(&w.cond);
-    pthread_mutex_destroy(&w.lock);
+    done_signal_wait(&w.finished);
     return job->rc;
 }
