@@ -8,6 +8,7 @@ packages=(
     build-essential autoconf automake libtool autoconf-archive pkg-config
     check valgrind gdb
     samba-dev libsmbclient-dev samba smbclient iproute2
+    samba-ad-dc samba-ad-provision winbind krb5-user
     python3 python3-impacket
     libsnmp-dev snmpd snmp snmptrapd
     smitools tshark
@@ -27,7 +28,8 @@ echo "dev/deps.sh: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-# tshark asks whether non-root users may capture; the default answer is fine.
+# tshark asks whether non-root users may capture, krb5-user for a default
+# realm; the default answers are fine.
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Debian starts these daemons on install; our tests run private copies on
 # loopback, so the system ones are stopped to keep ports and CPU free.

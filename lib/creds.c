@@ -55,6 +55,7 @@ void creds_clear(struct mpr_creds *c)
     creds_free_str(&c->domain);
     creds_free_str(&c->user);
     creds_free_str(&c->password);
+    creds_free_str(&c->ccache);
 }
 
 static char *creds_strndup(const char *s, size_t n)
@@ -112,7 +113,7 @@ static DWORD creds_split_user(struct mpr_creds *c)
 DWORD creds_from_strings(const char *user, const char *password,
                          const char *domain, struct mpr_creds *out)
 {
-    struct mpr_creds c = {NULL, NULL, NULL};
+    struct mpr_creds c = {0};
     DWORD rc;
 
     if (!out)
@@ -134,13 +135,14 @@ DWORD creds_from_strings(const char *user, const char *password,
 
 DWORD creds_copy(const struct mpr_creds *src, struct mpr_creds *dst)
 {
-    struct mpr_creds c = {NULL, NULL, NULL};
+    struct mpr_creds c = {0};
 
     if (!src || !dst)
         return ERROR_INVALID_PARAMETER;
     if ((src->user && !(c.user = strdup(src->user))) ||
         (src->password && !(c.password = strdup(src->password))) ||
-        (src->domain && !(c.domain = strdup(src->domain)))) {
+        (src->domain && !(c.domain = strdup(src->domain))) ||
+        (src->ccache && !(c.ccache = strdup(src->ccache)))) {
         creds_clear(&c);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -198,11 +200,23 @@ static DWORD creds_parse_line(const char *line, size_t len, unsigned lineno,
     } else if (creds_key_is(line + kb, ke - kb, "domain")) {
         slot = &out->domain;
         what = "domain";
+    } else if (creds_key_is(line + kb, ke - kb, "ccache")) {
+        slot = &out->ccache;
+        what = "ccache";
+    } else if (creds_key_is(line + kb, ke - kb, "keytab")) {
+        /* Samba's client gets tickets from a password or a cache only. */
+        creds_errf(errbuf, errlen,
+                   "line %u: keytab is not read here: keep a credentials "
+                   "cache fresh from it (k5start -f KEYTAB -k FILE:PATH, or "
+                   "kinit -k -t KEYTAB -c FILE:PATH from a timer) and name "
+                   "that cache with \"ccache = FILE:PATH\"",
+                   lineno);
+        return ERROR_INVALID_DATA;
     } else {
         /* The key may be a mistyped password: do not echo it. */
         creds_errf(errbuf, errlen,
-                   "line %u: unknown key (expected username, password or "
-                   "domain)",
+                   "line %u: unknown key (expected username, password, "
+                   "domain or ccache)",
                    lineno);
         return ERROR_INVALID_DATA;
     }
@@ -230,7 +244,7 @@ static DWORD creds_parse_line(const char *line, size_t len, unsigned lineno,
 DWORD creds_parse_auth_text(const char *text, size_t len, struct mpr_creds *out,
                             char *errbuf, size_t errlen)
 {
-    struct mpr_creds c = {NULL, NULL, NULL};
+    struct mpr_creds c = {0};
     size_t pos = 0;
     unsigned lineno = 0;
     DWORD rc;
@@ -263,7 +277,16 @@ DWORD creds_parse_auth_text(const char *text, size_t len, struct mpr_creds *out,
         if (rc != NO_ERROR)
             goto fail;
     }
-    if (!c.user) {
+    if (c.ccache && (c.password || c.user || c.domain)) {
+        /* The cache names its own principal; a second identity beside it
+         * would leave the reader guessing which one is used. */
+        creds_errf(errbuf, errlen,
+                   "a ccache brings its own principal: give no username, "
+                   "password or domain with it");
+        rc = ERROR_INVALID_DATA;
+        goto fail;
+    }
+    if (!c.user && !c.ccache) {
         creds_errf(errbuf, errlen, "no username line");
         rc = ERROR_INVALID_DATA;
         goto fail;
@@ -280,6 +303,58 @@ DWORD creds_parse_auth_text(const char *text, size_t len, struct mpr_creds *out,
 fail:
     creds_clear(&c);
     return rc;
+}
+
+/* A file holding a secret: regular, no group or other bits, owned by us
+ * or root (why: see creds_load_file). */
+static DWORD creds_check_stat(const struct stat *st, const char *path,
+                              char *errbuf, size_t errlen)
+{
+    if (!S_ISREG(st->st_mode)) {
+        creds_errf(errbuf, errlen, "%s: not a regular file", path);
+        return ERROR_INVALID_DATA;
+    }
+    if (st->st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
+        creds_errf(errbuf, errlen,
+                   "%s: mode %04o lets group or others read or write it "
+                   "(chmod 600 it)",
+                   path, (unsigned)(st->st_mode & 07777));
+        return ERROR_ACCESS_DENIED;
+    }
+    if (st->st_uid != 0 && st->st_uid != geteuid()) {
+        creds_errf(errbuf, errlen,
+                   "%s: owned by uid %u (mode %04o); it must belong to uid "
+                   "%u, which this process runs as, or to root (chown it)",
+                   path, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777),
+                   (unsigned)geteuid());
+        return ERROR_ACCESS_DENIED;
+    }
+    return NO_ERROR;
+}
+
+const char *creds_ccache_file(const char *name)
+{
+    if (!name)
+        return NULL;
+    if (strncmp(name, "FILE:", 5) == 0)
+        return name + 5;
+    return name[0] == '/' ? name : NULL;
+}
+
+DWORD creds_check_private_file(const char *path, char *errbuf, size_t errlen)
+{
+    struct stat st;
+    int e;
+
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (stat(path, &st) != 0) {
+        e = errno;
+        creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
+        return e == ENOENT || e == ENOTDIR ? ERROR_FILE_NOT_FOUND
+                                           : ERROR_ACCESS_DENIED;
+    }
+    return creds_check_stat(&st, path, errbuf, errlen);
 }
 
 /*
@@ -331,28 +406,9 @@ DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
         rc = ERROR_ACCESS_DENIED;
         goto out;
     }
-    if (!S_ISREG(st.st_mode)) {
-        creds_errf(errbuf, errlen, "%s: not a regular file", path);
-        rc = ERROR_INVALID_DATA;
+    rc = creds_check_stat(&st, path, errbuf, errlen);
+    if (rc != NO_ERROR)
         goto out;
-    }
-    if (st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) {
-        creds_errf(errbuf, errlen,
-                   "%s: mode %04o lets group or others read or write it "
-                   "(chmod 600 it)",
-                   path, (unsigned)(st.st_mode & 07777));
-        rc = ERROR_ACCESS_DENIED;
-        goto out;
-    }
-    if (st.st_uid != 0 && st.st_uid != geteuid()) {
-        creds_errf(errbuf, errlen,
-                   "%s: owned by uid %u (mode %04o); it must belong to uid "
-                   "%u, which this process runs as, or to root (chown it)",
-                   path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
-                   (unsigned)geteuid());
-        rc = ERROR_ACCESS_DENIED;
-        goto out;
-    }
     if (st.st_size > CREDS_FILE_MAX) {
         creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
                    CREDS_FILE_MAX);

@@ -11,11 +11,15 @@ struct mpr_creds {
     char *domain;
     char *user;
     char *password;
+    char *ccache; /* Kerberos credentials cache ("FILE:/path", "/path",
+                   * "KEYRING:...", "KCM:..."): use Kerberos, not NTLM */
 };
 
 /*
  * Parse the text of an smbclient authentication file ("username = x",
- * "password = y", "domain = z"; blank lines and '#'/';' comments allowed).
+ * "password = y", "domain = z"; blank lines and '#'/';' comments allowed),
+ * or of one that names a Kerberos credentials cache ("ccache = FILE:/path";
+ * username and domain are then optional and a password is refused).
  * Fills *out (caller clears it with creds_clear).  On a malformed line returns
  * ERROR_INVALID_DATA and writes "line N: reason" to errbuf (never the
  * password).  Pure: no I/O, so unit tests and fuzzers drive it with bytes.
@@ -31,6 +35,18 @@ DWORD creds_parse_auth_text(const char *text, size_t len, struct mpr_creds *out,
  */
 DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
                       size_t errlen);
+
+/*
+ * The same owner and mode rules for a file that holds a secret we did not
+ * parse ourselves (a credentials cache): ERROR_FILE_NOT_FOUND,
+ * ERROR_ACCESS_DENIED or ERROR_INVALID_DATA (not a regular file), with
+ * "PATH: reason" in errbuf.
+ */
+DWORD creds_check_private_file(const char *path, char *errbuf, size_t errlen);
+
+/* The file behind a credentials cache name ("FILE:/p" or "/p"), or NULL
+ * for caches that are not files (KEYRING:, KCM:, DIR:, MEMORY:). */
+const char *creds_ccache_file(const char *name);
 
 /* Build from explicit strings (any may be NULL).  "DOM\\user" and
  * "user@dom" are split when domain is NULL. */

@@ -214,6 +214,10 @@ typedef enum _MPRMON_ENCRYPTION {
  * be readable by group or others, else ERROR_ACCESS_DENIED), or pszUser /
  * pszPassword / pszDomain directly.  A file wins when both are given.  A user
  * may be written "DOMAIN\\user" or "user@domain".  No credentials: anonymous.
+ * A file whose one line is "ccache = FILE:/path" (a Kerberos credentials
+ * cache, private like the file itself) means Kerberos: the server must then
+ * be named by its host name (an address: ERROR_INVALID_PARAMETER), the
+ * ticket is never delegated, and the KDC comes from krb5.conf.
  */
 typedef struct _MPRMON_CONNECT_OPTIONS {
     DWORD dwPort;                   /* SMB TCP port; 0 = 445 */

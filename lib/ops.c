@@ -185,10 +185,13 @@ static void connect_start(struct job *job)
         .iface = job->kind == JOB_SERVICE_STATE ? SRPC_IFACE_SVCCTL
                                                 : SRPC_IFACE_DIMSVC,
     };
-    DWORD rc = srpc_connect_start(engine_loop(), &t, connected, job, &job->op);
+    char detail[SRPC_DETAIL_MAX];
+    DWORD rc =
+        srpc_connect_start(engine_loop(), &t, connected, job, &job->op, detail);
 
     if (rc != NO_ERROR)
-        fail(job, rc, "the connection could not be started");
+        fail(job, rc,
+             detail[0] ? detail : "the connection could not be started");
 }
 
 /* ---- calls ---- */

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -400,7 +402,12 @@ static struct loadparm_context *new_params(TALLOC_CTX *mem, unsigned port,
     if (!lpcfg_set_cmdline(lp, "smb ports", text) ||
         !lpcfg_set_cmdline(lp, "client smb encrypt",
                            encryption_option(encryption)) ||
-        !lpcfg_set_cmdline(lp, "log level", "0")) {
+        !lpcfg_set_cmdline(lp, "log level", "0") ||
+        /* A router is no place to hand our ticket-granting ticket to,
+         * whatever the KDC says of it. */
+        !lpcfg_set_cmdline(lp, "gensec_gssapi:delegation", "no") ||
+        !lpcfg_set_cmdline(lp, "gensec_gssapi:delegation_by_kdc_policy",
+                           "no")) {
         talloc_free(lp);
         return NULL;
     }
@@ -445,27 +452,79 @@ static struct loadparm_context *connection_params(struct srpc_loop *loop,
     return slot->lp;
 }
 
-static struct cli_credentials *connection_creds(TALLOC_CTX *mem,
-                                                struct loadparm_context *lp,
-                                                const struct mpr_creds *c)
+static bool is_numeric_address(const char *name)
 {
+    struct in6_addr a;
+
+    return inet_pton(AF_INET, name, &a) == 1 ||
+           inet_pton(AF_INET6, name, &a) == 1;
+}
+
+/* Kerberos from the caller's cache.  Its file is checked again here, at
+ * use: it is rewritten by its renewer while we run. */
+static DWORD connection_kerberos(struct cli_credentials *creds,
+                                 struct loadparm_context *lp,
+                                 const struct srpc_target *t, char *detail)
+{
+    const char *file = creds_ccache_file(t->creds->ccache);
+    const char *why = NULL;
+    char err[SRPC_DETAIL_MAX - 32];
+
+    if (!t->host_name || is_numeric_address(t->host_name)) {
+        snprintf(detail, SRPC_DETAIL_MAX,
+                 "Kerberos needs the server's host name, not the address %s",
+                 t->host_name ? t->host_name : t->address);
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (file && creds_check_private_file(file, err, sizeof(err)) != NO_ERROR) {
+        snprintf(detail, SRPC_DETAIL_MAX, "Kerberos credentials cache %.200s",
+                 err);
+        return ERROR_ACCESS_DENIED;
+    }
+    cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED,
+                                       CRED_SPECIFIED);
+    if (cli_credentials_set_ccache(creds, lp, t->creds->ccache, CRED_SPECIFIED,
+                                   &why) != 0) {
+        snprintf(detail, SRPC_DETAIL_MAX,
+                 "Kerberos credentials cache %s cannot be used: %s",
+                 t->creds->ccache, why ? why : "unknown reason");
+        return ERROR_ACCESS_DENIED;
+    }
+    return NO_ERROR;
+}
+
+/* The identity for the session: a Kerberos cache, a user and password
+ * (NTLM through SPNEGO), or anonymous. */
+static DWORD connection_creds(TALLOC_CTX *mem, struct loadparm_context *lp,
+                              const struct srpc_target *t, char *detail,
+                              struct cli_credentials **out)
+{
+    const struct mpr_creds *c = t->creds;
     struct cli_credentials *creds = cli_credentials_init(mem);
 
+    *out = NULL;
     if (!creds || !cli_credentials_set_conf(creds, lp))
-        return NULL;
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (c && c->ccache) {
+        DWORD rc = connection_kerberos(creds, lp, t, detail);
+        if (rc != NO_ERROR)
+            return rc;
+        *out = creds;
+        return NO_ERROR;
+    }
     cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_DISABLED,
                                        CRED_SPECIFIED);
     if (!c || !c->user || !c->user[0]) {
         cli_credentials_set_anonymous(creds);
-        return creds;
+    } else if (!cli_credentials_set_username(creds, c->user, CRED_SPECIFIED) ||
+               !cli_credentials_set_password(
+                   creds, c->password ? c->password : "", CRED_SPECIFIED) ||
+               (c->domain &&
+                !cli_credentials_set_domain(creds, c->domain, CRED_SPECIFIED))) {
+        return ERROR_NOT_ENOUGH_MEMORY;
     }
-    if (!cli_credentials_set_username(creds, c->user, CRED_SPECIFIED) ||
-        !cli_credentials_set_password(creds, c->password ? c->password : "",
-                                      CRED_SPECIFIED) ||
-        (c->domain && !cli_credentials_set_domain(creds, c->domain,
-                                                  CRED_SPECIFIED)))
-        return NULL;
-    return creds;
+    *out = creds;
+    return NO_ERROR;
 }
 
 /* "ncacn_np:ADDRESS[\pipe\NAME,options]" with the caller's name as the
@@ -546,16 +605,19 @@ static void connect_finished(struct composite_context *c)
 }
 
 DWORD srpc_connect_start(struct srpc_loop *loop, const struct srpc_target *t,
-                         srpc_connect_fn fn, void *arg, struct srpc_op **out)
+                         srpc_connect_fn fn, void *arg, struct srpc_op **out,
+                         char *detail)
 {
     struct srpc_conn *conn = talloc_zero(loop, struct srpc_conn);
     struct srpc_op *op = talloc_zero(loop, struct srpc_op);
     struct loadparm_context *lp;
-    struct cli_credentials *creds;
+    struct cli_credentials *creds = NULL;
     struct dcerpc_binding *b;
     struct composite_context *c;
+    DWORD rc;
 
     *out = NULL;
+    detail[0] = '\0';
     if (!conn || !op)
         goto nomem;
     conn->loop = loop;
@@ -564,8 +626,15 @@ DWORD srpc_connect_start(struct srpc_loop *loop, const struct srpc_target *t,
      * frees it under a connect still using it. */
     if (lp && !talloc_reference(op, lp))
         lp = NULL;
-    creds = lp ? connection_creds(conn, lp, t->creds) : NULL;
-    b = creds ? connection_binding(conn, t) : NULL;
+    if (!lp)
+        goto nomem;
+    rc = connection_creds(conn, lp, t, detail, &creds);
+    if (rc != NO_ERROR) {
+        talloc_free(conn);
+        talloc_free(op);
+        return rc;
+    }
+    b = connection_binding(conn, t);
     if (!b)
         goto nomem;
     c = dcerpc_pipe_connect_b_send(

@@ -62,9 +62,11 @@ typedef void (*srpc_connect_fn)(void *arg, DWORD rc, struct srpc_conn *conn,
 
 /* Start SMB session set-up, open \PIPE\ROUTER or \PIPE\svcctl, bind.  The
  * callback runs later on the loop's thread, never from inside this call.
- * No deadline of its own: cancel with srpc_op_cancel. */
+ * No deadline of its own: cancel with srpc_op_cancel.  A failure to start
+ * leaves a text for people in detail (SRPC_DETAIL_MAX bytes), or "". */
 DWORD srpc_connect_start(struct srpc_loop *loop, const struct srpc_target *t,
-                         srpc_connect_fn fn, void *arg, struct srpc_op **op);
+                         srpc_connect_fn fn, void *arg, struct srpc_op **op,
+                         char *detail);
 
 /* Completion of a call: the response stub (malloc'd, the callee's to
  * free) or a Windows code with a detail. */

@@ -35,7 +35,7 @@ void settings_clear(struct mpr_settings *s)
  * refuse the combination when the options are set, not at each connect. */
 static DWORD settings_check_rpc_auth(struct mpr_settings *s)
 {
-    if (s->rpc_auth_level != MPRMON_RPC_AUTHN_LEVEL_NONE &&
+    if (s->rpc_auth_level != MPRMON_RPC_AUTHN_LEVEL_NONE && !s->creds.ccache &&
         (!s->creds.user || !s->creds.user[0])) {
         detail_set("RPC authentication level %u needs credentials with a "
                    "user name",
@@ -44,6 +44,32 @@ static DWORD settings_check_rpc_auth(struct mpr_settings *s)
         return ERROR_INVALID_PARAMETER;
     }
     return NO_ERROR;
+}
+
+/* A cache that exists must already be private; one that does not yet may
+ * appear later (its renewer may start after us) and is checked again at
+ * each connect. */
+static DWORD settings_check_ccache(struct mpr_settings *s)
+{
+    const char *file = creds_ccache_file(s->creds.ccache);
+    char err[256];
+    DWORD rc;
+
+    if (s->creds.ccache && strncmp(s->creds.ccache, "MEMORY:", 7) == 0) {
+        detail_set("credentials cache %s: a MEMORY cache is empty in this "
+                   "process",
+                   s->creds.ccache);
+        settings_clear(s);
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!file)
+        return NO_ERROR;
+    rc = creds_check_private_file(file, err, sizeof(err));
+    if (rc == NO_ERROR || rc == ERROR_FILE_NOT_FOUND)
+        return NO_ERROR;
+    detail_set("credentials cache %s", err);
+    settings_clear(s);
+    return rc;
 }
 
 DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
@@ -97,7 +123,8 @@ DWORD settings_from_options(const MPRMON_CONNECT_OPTIONS *opts,
             settings_clear(out);
             return rc;
         }
-        return settings_check_rpc_auth(out);
+        rc = settings_check_ccache(out);
+        return rc != NO_ERROR ? rc : settings_check_rpc_auth(out);
     }
     if (opts->pszUser || opts->pszPassword || opts->pszDomain) {
         rc = creds_from_strings(opts->pszUser, opts->pszPassword,

@@ -39,7 +39,7 @@ static int starts_with(const char *s, const char *prefix)
 
 static void fuzz_auth_text(const uint8_t *data, size_t size)
 {
-    struct mpr_creds c = {NULL, NULL, NULL};
+    struct mpr_creds c = {0};
     char err[128];
     DWORD rc;
 
@@ -48,22 +48,27 @@ static void fuzz_auth_text(const uint8_t *data, size_t size)
     if (!memchr(err, '\0', sizeof(err)))
         abort();
     if (rc == NO_ERROR) {
-        if (!c.user)
+        /* An identity: a user, or a cache alone. */
+        if (!c.user && !c.ccache)
+            abort();
+        if (c.ccache && (c.user || c.password || c.domain))
             abort();
         check_field(c.user, data, size);
         check_field(c.password, data, size);
         check_field(c.domain, data, size);
+        check_field(c.ccache, data, size);
         creds_clear(&c);
-        if (c.user || c.password || c.domain)
+        if (c.user || c.password || c.domain || c.ccache)
             abort();
         return;
     }
     if (rc != ERROR_INVALID_DATA && rc != ERROR_NOT_ENOUGH_MEMORY)
         abort();
-    if (c.user || c.password || c.domain)
+    if (c.user || c.password || c.domain || c.ccache)
         abort();
     if (rc == ERROR_INVALID_DATA && !starts_with(err, "line ") &&
-        strcmp(err, "no username line") != 0 && !starts_with(err, "username: "))
+        strcmp(err, "no username line") != 0 &&
+        !starts_with(err, "username: ") && !starts_with(err, "a ccache "))
         abort();
 }
 

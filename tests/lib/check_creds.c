@@ -174,6 +174,12 @@ static const struct bad_text bad_texts[] = {
     {"username = \\u\n", "username: empty"},
     {"username = DOM\\\n", "username: empty"},
     {"username = @dom\n", "username: empty"},
+    {"ccache = FILE:/c\nusername = u\n", "a ccache brings its own"},
+    {"ccache = FILE:/c\npassword = " SECRET "\n", "a ccache brings its own"},
+    {"domain = D\nccache = /c\n", "a ccache brings its own"},
+    {"ccache = /c\nccache = /d\n", "line 2: ccache given twice"},
+    {"ccache =\n", "line 1: empty ccache"},
+    {"keytab = /etc/krb5.keytab\n", "line 1: keytab is not read here"},
 };
 
 START_TEST(test_parse_bad)
@@ -189,6 +195,7 @@ START_TEST(test_parse_bad)
     ck_assert_ptr_null(c.user);
     ck_assert_ptr_null(c.password);
     ck_assert_ptr_null(c.domain);
+    ck_assert_ptr_null(c.ccache);
 }
 END_TEST
 
@@ -231,7 +238,61 @@ START_TEST(test_parse_tiny_errbuf)
 }
 END_TEST
 
+START_TEST(test_parse_ccache)
+{
+    struct mpr_creds c = {0}, d = {0};
+    char err[128];
+
+    /* A cache alone is a complete identity: its principal is inside it. */
+    ck_assert_uint_eq(
+        parse("# Kerberos\nCCache = FILE:/run/mprmon/krb5cc\n", &c, err,
+              sizeof(err)),
+        NO_ERROR);
+    ck_assert_str_eq(c.ccache, "FILE:/run/mprmon/krb5cc");
+    ck_assert_ptr_null(c.user);
+    ck_assert_ptr_null(c.password);
+    ck_assert_uint_eq(creds_copy(&c, &d), NO_ERROR);
+    ck_assert_str_eq(d.ccache, c.ccache);
+    ck_assert_ptr_ne(d.ccache, c.ccache);
+    creds_clear(&c);
+    ck_assert_ptr_null(c.ccache);
+    creds_clear(&d);
+}
+END_TEST
+
+START_TEST(test_ccache_file)
+{
+    ck_assert_str_eq(creds_ccache_file("FILE:/tmp/cc"), "/tmp/cc");
+    ck_assert_str_eq(creds_ccache_file("/tmp/cc"), "/tmp/cc");
+    ck_assert_ptr_null(creds_ccache_file("KEYRING:persistent:0"));
+    ck_assert_ptr_null(creds_ccache_file("KCM:"));
+    ck_assert_ptr_null(creds_ccache_file("relative/cc"));
+    ck_assert_ptr_null(creds_ccache_file(NULL));
+}
+END_TEST
+
 /* ---- files ---- */
+
+START_TEST(test_private_file)
+{
+    char err[256], missing[300];
+    const char *path = write_file("cc", "not parsed", 0600);
+
+    ck_assert_uint_eq(creds_check_private_file(path, err, sizeof(err)),
+                      NO_ERROR);
+    ck_assert_str_eq(err, "");
+    ck_assert_int_eq(chmod(path, 0604), 0);
+    ck_assert_uint_eq(creds_check_private_file(path, err, sizeof(err)),
+                      ERROR_ACCESS_DENIED);
+    ck_assert_ptr_nonnull(strstr(err, "mode 0604"));
+    snprintf(missing, sizeof(missing), "%s/none", tmpdir);
+    ck_assert_uint_eq(creds_check_private_file(missing, err, sizeof(err)),
+                      ERROR_FILE_NOT_FOUND);
+    ck_assert_uint_eq(creds_check_private_file(tmpdir, err, sizeof(err)),
+                      ERROR_INVALID_DATA);
+    ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+}
+END_TEST
 
 START_TEST(test_load_ok)
 {
@@ -527,6 +588,8 @@ static Suite *creds_suite(void)
     tcase_add_test(tc, test_parse_nul_byte);
     tcase_add_test(tc, test_parse_length_bounded);
     tcase_add_test(tc, test_parse_tiny_errbuf);
+    tcase_add_test(tc, test_parse_ccache);
+    tcase_add_test(tc, test_ccache_file);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("file");
@@ -542,6 +605,7 @@ static Suite *creds_suite(void)
     tcase_add_test(tc, test_load_foreign_owner);
     tcase_add_test(tc, test_load_owner_is_euid);
     tcase_add_test(tc, test_load_symlink_checks_target_owner);
+    tcase_add_test(tc, test_private_file);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("strings");

@@ -4,8 +4,10 @@
 # and MPRMON_ENCRYPTION_REQUIRED against a peer that cannot encrypt.
 # test_api_samba.sh starts the peers and runs check_api_samba.
 check_PROGRAMS += tests/lib/check_api_samba
-TESTS += tests/lib/test_api_samba.sh tests/lib/test_api_samba_stream.sh
-EXTRA_DIST += tests/lib/test_api_samba.sh tests/lib/test_api_samba_stream.sh
+TESTS += tests/lib/test_api_samba.sh tests/lib/test_api_samba_stream.sh \
+	tests/lib/test_kerberos.sh
+EXTRA_DIST += tests/lib/test_api_samba.sh tests/lib/test_api_samba_stream.sh \
+	tests/lib/test_kerberos.sh
 tests_lib_check_api_samba_SOURCES = tests/lib/check_api_samba.c
 tests_lib_check_api_samba_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_lib_check_api_samba_LDADD = lib/libmprapi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
