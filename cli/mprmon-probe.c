@@ -286,21 +286,11 @@ static int parse_uint(const char *text, unsigned long max, DWORD *out)
  * a clear usage error rather than a row of access-denied lines. */
 static int check_auth_file(const char *path)
 {
-    MPRMON_CONNECT_OPTIONS probe_only = {.pszCredentialsFile = path};
-    DWORD rc = MprmonSetServerOptions("mprmon-probe.invalid", &probe_only);
-    char detail[512];
+    char why[512];
 
-    /* Copied before the clean-up call below replaces it. */
-    snprintf(detail, sizeof(detail), "%s", MprmonGetLastErrorDetail());
-    MprmonSetServerOptions("mprmon-probe.invalid", NULL);
-    if (rc == NO_ERROR)
+    if (MprmonCheckCredentialsFile(path, why, sizeof(why)) == NO_ERROR)
         return 0;
-    /* The library's detail already names the file, usually. */
-    if (detail[0] && strstr(detail, path))
-        fprintf(stderr, "mprmon-probe: credentials file %s\n", detail);
-    else
-        fprintf(stderr, "mprmon-probe: credentials file %s: %s\n", path,
-                detail[0] ? detail : MprmonErrorText(rc));
+    fprintf(stderr, "mprmon-probe: credentials file %s\n", why);
     return -1;
 }
 

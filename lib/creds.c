@@ -341,6 +341,34 @@ const char *creds_ccache_file(const char *name)
     return name[0] == '/' ? name : NULL;
 }
 
+/* A cache that exists must already be private; one that does not yet may
+ * appear later (its renewer may start after us) and is checked again at
+ * each connect. */
+DWORD creds_check_ccache(const struct mpr_creds *c, char *errbuf,
+                         size_t errlen)
+{
+    const char *file = creds_ccache_file(c->ccache);
+    char err[256];
+    DWORD rc;
+
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (c->ccache && strncmp(c->ccache, "MEMORY:", 7) == 0) {
+        creds_errf(errbuf, errlen,
+                   "credentials cache %s: a MEMORY cache is empty in this "
+                   "process",
+                   c->ccache);
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!file)
+        return NO_ERROR;
+    rc = creds_check_private_file(file, err, sizeof(err));
+    if (rc == NO_ERROR || rc == ERROR_FILE_NOT_FOUND)
+        return NO_ERROR;
+    creds_errf(errbuf, errlen, "credentials cache %s", err);
+    return rc;
+}
+
 DWORD creds_check_private_file(const char *path, char *errbuf, size_t errlen)
 {
     struct stat st;

@@ -44,6 +44,13 @@ DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
  */
 DWORD creds_check_private_file(const char *path, char *errbuf, size_t errlen);
 
+/* The cache c names, if any, as far as it can be judged before use: a
+ * MEMORY: cache (empty here: ERROR_INVALID_PARAMETER), a file that exists
+ * but is not private (as creds_check_private_file).  A file that does not
+ * exist yet is fine. */
+DWORD creds_check_ccache(const struct mpr_creds *c, char *errbuf,
+                         size_t errlen);
+
 /* The file behind a credentials cache name ("FILE:/p" or "/p"), or NULL
  * for caches that are not files (KEYRING:, KCM:, DIR:, MEMORY:). */
 const char *creds_ccache_file(const char *name);

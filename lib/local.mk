@@ -13,7 +13,7 @@ lib_libmprapi_core_la_SOURCES = \
 	lib/handles.c lib/handles_priv.h lib/settings.c lib/settings_priv.h \
 	lib/errors.c lib/detail.c lib/detail_priv.h lib/log.c lib/log_priv.h \
 	lib/names.c lib/names_priv.h lib/utf16.c \
-	lib/creds.c lib/creds_priv.h \
+	lib/creds.c lib/creds_priv.h lib/check.c \
 	lib/engine.c lib/engine_priv.h lib/ops.c \
 	lib/samba_rpc_priv.h \
 	lib/ndr.c lib/ndr_priv.h lib/rrasm.c lib/rrasm_priv.h lib/scmr.c lib/scmr_priv.h

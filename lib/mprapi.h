@@ -312,6 +312,29 @@ const char *MprmonErrorText(DWORD dwError);
  */
 const char *MprmonGetLastErrorDetail(void);
 
+/*
+ * MprmonCheckServerName - would the Windows calls take this server name?
+ *
+ * pszServer is UTF-8, as a configuration file holds it: a DNS or NetBIOS
+ * name, a dotted-decimal IPv4 address, an IPv6 address (brackets optional),
+ * with at most two leading backslashes.  Returns NO_ERROR, or
+ * ERROR_INVALID_PARAMETER with a static English reason in *ppszReason
+ * (optional), e.g. for "host.123" or "0x7f000001", which resolvers would
+ * read as numbers.  No I/O: the name is not looked up.
+ */
+DWORD MprmonCheckServerName(const char *pszServer, const char **ppszReason);
+
+/*
+ * MprmonCheckCredentialsFile - read and check a credentials file by the
+ * rules MprmonSetServerOptions applies (owner, mode, format, and the mode of
+ * a credentials cache it names), keeping nothing.  Returns NO_ERROR,
+ * ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_INVALID_DATA or
+ * ERROR_INVALID_PARAMETER, with "PATH: reason" (never the file's secrets)
+ * in pszReason (cbReason bytes, optional).
+ */
+DWORD MprmonCheckCredentialsFile(const char *pszPath, char *pszReason,
+                                 size_t cbReason);
+
 /* UTF-8 <-> UTF-16 for Linux callers.  Results are freed with
  * MprAdminBufferFree; NULL on invalid input or no memory. */
 LPWSTR MprmonUtf8ToWide(const char *pszUtf8);

@@ -34,8 +34,8 @@ static int names_is_label_char(char c)
 }
 
 /* A DNS or NetBIOS name: labels of 1..63 allowed characters, an optional
- * final dot, at most 253 characters without it. */
-static int names_is_hostname(const char *s)
+ * final dot, at most 253 characters without it.  NULL, or why not. */
+static const char *names_hostname_problem(const char *s)
 {
     size_t len = strlen(s), start = 0, i;
     const char *last = s;
@@ -44,18 +44,24 @@ static int names_is_hostname(const char *s)
 
     if (len > 0 && s[len - 1] == '.')
         len--;
-    if (len == 0 || len > 253)
-        return 0;
+    if (len == 0)
+        return "the name is empty";
+    if (len > 253)
+        return "a host name is at most 253 characters";
     for (i = 0; i <= len; i++) {
         if (i == len || s[i] == '.') {
             size_t n = i - start;
-            if (n == 0 || n > 63 || s[start] == '-')
-                return 0;
+            if (n == 0)
+                return "a host name has no empty labels (\"..\")";
+            if (n > 63)
+                return "a label of a host name is at most 63 characters";
+            if (s[start] == '-')
+                return "a label of a host name does not start with '-'";
             last = s + start;
             last_len = n;
             start = i + 1;
         } else if (!names_is_label_char(s[i])) {
-            return 0;
+            return "a host name has only letters, digits, '-', '_' and dots";
         }
     }
     /* An all-digit last label is a mangled IPv4 address ("10.1.1",
@@ -63,10 +69,12 @@ static int names_is_hostname(const char *s)
      * (inet_aton), so refuse them instead of connecting somewhere surprising.
      * The same goes for inet_aton's hex forms ("0x7f000001"). */
     if (names_is_digits(last, last_len))
-        return 0;
+        return "its last label is all digits: neither a host name nor a "
+               "valid IPv4 address";
     if (inet_aton(s, &a) != 0)
-        return 0;
-    return 1;
+        return "not a dotted-decimal IPv4 address (hexadecimal and octal "
+               "forms are refused)";
+    return NULL;
 }
 
 /*
@@ -74,7 +82,8 @@ static int names_is_hostname(const char *s)
  * IPv6 brackets) into buf (MPR_HOST_MAX + 1 bytes).  *is_local is set for
  * NULL or "", *is_ipv6 for an IPv6 literal.
  */
-static DWORD names_parse(LPCWSTR w, char *buf, int *is_local, int *is_ipv6)
+static DWORD names_parse_why(LPCWSTR w, char *buf, int *is_local,
+                             int *is_ipv6, const char **why)
 {
     char raw[MPR_HOST_MAX + 1];
     size_t n = 0, i = 0, len;
@@ -95,38 +104,67 @@ static DWORD names_parse(LPCWSTR w, char *buf, int *is_local, int *is_ipv6)
     for (; w[i]; i++) {
         /* Not ASCII, or a control character: no host name has it.  Lone
          * surrogates (0xD800..0xDFFF) are caught here too. */
-        if (w[i] < 0x21 || w[i] > 0x7E)
+        if (w[i] < 0x21 || w[i] > 0x7E) {
+            *why = "a server name is printable ASCII without blanks";
             return ERROR_INVALID_PARAMETER;
-        if (n == MPR_HOST_MAX)
-            return ERROR_INVALID_PARAMETER; /* too long */
+        }
+        if (n == MPR_HOST_MAX) {
+            *why = "the name is too long";
+            return ERROR_INVALID_PARAMETER;
+        }
         raw[n++] = (char)w[i];
     }
     raw[n] = '\0';
-    if (n == 0)
-        return ERROR_INVALID_PARAMETER; /* only backslashes */
+    if (n == 0) {
+        *why = "the name is only backslashes";
+        return ERROR_INVALID_PARAMETER;
+    }
 
     p = raw;
     len = n;
     if (raw[0] == '[') {
         /* An already bracketed IPv6 literal, as in a URL. */
-        if (len < 3 || raw[len - 1] != ']')
+        if (len < 3 || raw[len - 1] != ']') {
+            *why = "an IPv6 address in brackets needs the closing ']'";
             return ERROR_INVALID_PARAMETER;
+        }
         raw[len - 1] = '\0';
         p = raw + 1;
-        if (inet_pton(AF_INET6, p, &a6) != 1)
+        if (inet_pton(AF_INET6, p, &a6) != 1) {
+            *why = "not a valid IPv6 address";
             return ERROR_INVALID_PARAMETER;
+        }
         *is_ipv6 = 1;
     } else if (strchr(raw, ':')) {
         /* Zone ids ("fe80::1%eth0") are refused: inet_pton rejects them, and
          * they would need escaping in the URL. */
-        if (inet_pton(AF_INET6, raw, &a6) != 1)
+        if (inet_pton(AF_INET6, raw, &a6) != 1) {
+            *why = "not a valid IPv6 address (zone ids are refused)";
             return ERROR_INVALID_PARAMETER;
+        }
         *is_ipv6 = 1;
-    } else if (inet_pton(AF_INET, raw, &a4) != 1 && !names_is_hostname(raw)) {
+    } else if (inet_pton(AF_INET, raw, &a4) != 1 &&
+               (*why = names_hostname_problem(raw)) != NULL) {
         return ERROR_INVALID_PARAMETER;
     }
     memmove(buf, p, strlen(p) + 1);
     return NO_ERROR;
+}
+
+static DWORD names_parse(LPCWSTR w, char *buf, int *is_local, int *is_ipv6)
+{
+    const char *why = NULL;
+
+    return names_parse_why(w, buf, is_local, is_ipv6, &why);
+}
+
+DWORD names_check(LPCWSTR lpwsServerName, const char **why)
+{
+    char name[MPR_HOST_MAX + 1];
+    int is_local, is_ipv6;
+
+    *why = NULL;
+    return names_parse_why(lpwsServerName, name, &is_local, &is_ipv6, why);
 }
 
 DWORD names_server_to_host(LPCWSTR lpwsServerName, char *host, size_t hostlen)

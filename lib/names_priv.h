@@ -19,6 +19,10 @@
  */
 DWORD names_server_to_host(LPCWSTR lpwsServerName, char *host, size_t hostlen);
 
+/* Would the two calls above take the name?  NO_ERROR, or
+ * ERROR_INVALID_PARAMETER with a static reason in *why. */
+DWORD names_check(LPCWSTR lpwsServerName, const char **why);
+
 /* The server name as a settings-store key: UTF-8, backslashes stripped,
  * lower-cased ASCII.  "" for the local machine.  Same errors as above. */
 DWORD names_server_key(LPCWSTR lpwsServerName, char *key, size_t keylen);

@@ -46,29 +46,15 @@ static DWORD settings_check_rpc_auth(struct mpr_settings *s)
     return NO_ERROR;
 }
 
-/* A cache that exists must already be private; one that does not yet may
- * appear later (its renewer may start after us) and is checked again at
- * each connect. */
 static DWORD settings_check_ccache(struct mpr_settings *s)
 {
-    const char *file = creds_ccache_file(s->creds.ccache);
     char err[256];
-    DWORD rc;
+    DWORD rc = creds_check_ccache(&s->creds, err, sizeof(err));
 
-    if (s->creds.ccache && strncmp(s->creds.ccache, "MEMORY:", 7) == 0) {
-        detail_set("credentials cache %s: a MEMORY cache is empty in this "
-                   "process",
-                   s->creds.ccache);
+    if (rc != NO_ERROR) {
+        detail_set("%s", err);
         settings_clear(s);
-        return ERROR_INVALID_PARAMETER;
     }
-    if (!file)
-        return NO_ERROR;
-    rc = creds_check_private_file(file, err, sizeof(err));
-    if (rc == NO_ERROR || rc == ERROR_FILE_NOT_FOUND)
-        return NO_ERROR;
-    detail_set("credentials cache %s", err);
-    settings_clear(s);
     return rc;
 }
 

@@ -166,71 +166,6 @@ static int config_number(struct parser *p, unsigned line, const char *key,
     return 0;
 }
 
-/* A label of a DNS or NetBIOS name: letters, digits, '-', '_'; no '-' at
- * either end so that nothing looks like an option. */
-static bool config_label_valid(const char *s, size_t len)
-{
-    if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '-' || c == '_'))
-            return false;
-    }
-    return true;
-}
-
-/* The same classes of names the library's names_server_to_host accepts, so a
- * router cannot be configured that every probe would refuse. */
-static const char *config_address_problem(const char *addr)
-{
-    char buf[ROUTER_ADDRESS_MAX];
-    size_t len;
-    unsigned char bin[16];
-
-    if (addr[0] == '\\') {
-        if (addr[1] != '\\')
-            return "a leading backslash must be doubled (\\\\name)";
-        addr += 2;
-    }
-    len = strlen(addr);
-    if (len == 0)
-        return "the address is empty";
-    if (strchr(addr, ':') != NULL) {
-        if (addr[0] == '[') {
-            if (len < 3 || addr[len - 1] != ']')
-                return "an IPv6 address in brackets needs the closing ']'";
-            memcpy(buf, addr + 1, len - 2);
-            buf[len - 2] = '\0';
-        } else {
-            memcpy(buf, addr, len + 1);
-        }
-        if (inet_pton(AF_INET6, buf, bin) != 1)
-            return "not a valid IPv6 address";
-        return NULL;
-    }
-    if (len > 253)
-        return "a host name is at most 253 characters";
-    if (strspn(addr, "0123456789.") == len) {
-        if (inet_pton(AF_INET, addr, bin) != 1)
-            return "not a valid IPv4 address";
-        return NULL;
-    }
-    /* One trailing dot is the DNS root and allowed. */
-    if (addr[len - 1] == '.')
-        len--;
-    for (size_t start = 0; start <= len;) {
-        const char *dot = memchr(addr + start, '.', len - start);
-        size_t end = dot != NULL ? (size_t)(dot - addr) : len;
-        if (!config_label_valid(addr + start, end - start))
-            return "a host name has only letters, digits, '-', '_' and "
-                   "non-empty dot-separated labels";
-        start = end + 1;
-    }
-    return NULL;
-}
-
 static int config_copy_string(struct parser *p, unsigned line, const char *key,
                               const char *value, char *dst, size_t dstlen)
 {
@@ -278,8 +213,7 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
         if (config_copy_string(p, line, key, value, c->address,
                                sizeof c->address))
             return -1;
-        why = config_address_problem(c->address);
-        if (why != NULL)
+        if (MprmonCheckServerName(c->address, &why) != NO_ERROR)
             return config_error(p, line, "address '%.60s': %s", c->address,
                                 why);
         return 0;
@@ -642,30 +576,20 @@ static int config_check_unique(struct parser *p)
     return 0;
 }
 
-/* The daemon reads the auth files at every connect; finding a missing or
- * unsafe one at load time turns a silent probe failure into a config error.
- * Only metadata is looked at: the message names the file, never its text. */
+/* The daemon reads the auth files at every connect; finding a missing,
+ * unsafe or malformed one at load time turns a silent probe failure into a
+ * config error.  The library's own check: the message names the file and
+ * the line, never the file's text. */
 static int config_check_auth_file(struct parser *p, const struct stanza *st)
 {
     const char *path = st->cfg.auth_file;
-    unsigned line = st->key_line[KEY_AUTH_FILE];
-    struct stat sb;
+    char why[320];
 
     if (path[0] == '\0')
         return 0;
-    if (stat(path, &sb) != 0)
-        return config_error(p, line, "auth-file %s: %s", path, strerror(errno));
-    if (!S_ISREG(sb.st_mode))
-        return config_error(p, line, "auth-file %s is not a regular file",
-                            path);
-    if (sb.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
-        return config_error(p, line,
-                            "auth-file %s is readable or writable by group "
-                            "or others (chmod 600 it)",
-                            path);
-    if (access(path, R_OK) != 0)
-        return config_error(p, line, "auth-file %s cannot be read: %s", path,
-                            strerror(errno));
+    if (MprmonCheckCredentialsFile(path, why, sizeof why) != NO_ERROR)
+        return config_error(p, st->key_line[KEY_AUTH_FILE], "auth-file %s",
+                            why);
     return 0;
 }
 
@@ -709,8 +633,12 @@ static int config_run(const char *name, const char *text, size_t len,
         config_error(&p, 0, "no text");
         goto out;
     }
-    if (len > 0 && memchr(text, '\0', len) != NULL) {
-        config_error(&p, 0, "contains a NUL byte");
+    const char *nul = len > 0 ? memchr(text, '\0', len) : NULL;
+    if (nul != NULL) {
+        unsigned line = 1;
+        for (const char *c = text; c < nul; c++)
+            line += *c == '\n';
+        config_error(&p, line, "contains a NUL byte");
         goto out;
     }
     if (config_read_lines(&p, text, len))

@@ -43,6 +43,7 @@
 #define MAIN_MAX_WAIT_MS 1000
 
 struct main_options {
+    bool check_only; /* -n: check the configuration and exit */
     bool foreground;
     bool log_set;
     const char *agentx_socket;
@@ -125,6 +126,9 @@ static void main_usage(FILE *out)
             "                  e.g. /var/agentx/master or "
             "tcp:127.0.0.1:705)\n"
             "  -c FILE         configuration file (default %s)\n"
+            "  -n              check the configuration and every auth file\n"
+            "                  (as USER with -u), print FILE:LINE errors,\n"
+            "                  exit 0 if it is good, 1 if not\n"
             "  -L SPEC         logging as snmpd's -L: -Le stderr, -Lo "
             "stdout,\n"
             "                  -Lf FILE, -Ls FACILITY (syslog), -Ln none\n"
@@ -154,8 +158,11 @@ static int main_parse_options(int argc, char **argv, struct main_options *o)
 
     memset(o, 0, sizeof(*o));
     o->config_path = MAIN_DEFAULT_CONFIG;
-    while ((c = getopt_long(argc, argv, "fx:c:L:D:u:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "fnx:c:L:D:u:hV", longopts, NULL)) != -1) {
         switch (c) {
+        case 'n':
+            o->check_only = true;
+            break;
         case 'f':
             o->foreground = true;
             break;
@@ -394,6 +401,31 @@ out:
     return rc;
 }
 
+/* -n: load the configuration as the daemon would (as -u's user when
+ * given, since that is who reads the files from then on), say what is
+ * wrong or that it is good, and exit. */
+static int main_check(const struct main_options *o)
+{
+    struct daemon_config cfg;
+    char err[512];
+
+    if (o->user_spec != NULL &&
+        privdrop_apply(&o->user, err, sizeof(err)) != 0) {
+        fprintf(stderr, "mprmon-subagent: cannot run as %s: %s\n",
+                o->user_spec, err);
+        return 1;
+    }
+    memset(&cfg, 0, sizeof(cfg));
+    if (config_load(o->config_path, &cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "mprmon-subagent: %s\n", err);
+        return 1;
+    }
+    printf("%s: configuration OK, %zu routers\n", o->config_path,
+           cfg.n_routers);
+    config_free(&cfg);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct main_options opts;
@@ -418,6 +450,8 @@ int main(int argc, char **argv)
         }
     }
 
+    if (opts.check_only)
+        return main_check(&opts);
     memset(&d, 0, sizeof(d));
     if (config_load(opts.config_path, &d.cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "mprmon-subagent: %s\n", err);

@@ -116,7 +116,7 @@ bad_auth=$MPRMON_TEST_TMP/r3.auth
 cp "$RRAS_R1_AUTHFILE" "$bad_auth" && chmod 0644 "$bad_auth"
 good_conf "router 3 {" "    name r3" "    address 127.0.0.1" \
     "    port $RRAS_R1_PORT" "    auth-file $bad_auth" "}" | install_conf
-reload_fails "auth-file mode" "$conf:22: auth-file $bad_auth is readable or writable by group or others"
+reload_fails "auth-file mode" "$conf:22: auth-file $bad_auth: mode 0644 lets group or others read or write it"
 pw=$(sed -n 's/^password = //p' "$bad_auth")
 [ -n "$pw" ] && ! grep -qF "$pw" "$SUBAGENT_LOG" ||
     fail "the password is in the subagent's log"

@@ -273,6 +273,43 @@ END_TEST
 
 /* ---- files ---- */
 
+START_TEST(test_public_check)
+{
+    char why[300], cc[400], text[500];
+    const char *auth;
+
+    auth = write_file("ok.auth", "username = u\npassword = " SECRET "\n", 0600);
+    ck_assert_uint_eq(MprmonCheckCredentialsFile(auth, why, sizeof(why)),
+                      NO_ERROR);
+    ck_assert_str_eq(why, "");
+    auth = write_file("bad.auth", "username = u\npasswd = " SECRET "\n", 0600);
+    ck_assert_uint_eq(MprmonCheckCredentialsFile(auth, why, sizeof(why)),
+                      ERROR_INVALID_DATA);
+    ck_assert_ptr_nonnull(strstr(why, "line 2: unknown key"));
+    ck_assert_ptr_null(strstr(why, SECRET));
+
+    /* The cache a file names is judged too: not yet there is fine (its
+     * renewer may start later), there and readable by others is not. */
+    snprintf(cc, sizeof(cc), "%s/cc", tmpdir);
+    snprintf(text, sizeof(text), "ccache = FILE:%s\n", cc);
+    auth = write_file("krb.auth", text, 0600);
+    ck_assert_uint_eq(MprmonCheckCredentialsFile(auth, why, sizeof(why)),
+                      NO_ERROR);
+    write_file("cc", "ticket bytes", 0644);
+    auth = write_file("krb.auth", text, 0600);
+    ck_assert_uint_eq(MprmonCheckCredentialsFile(auth, why, sizeof(why)),
+                      ERROR_ACCESS_DENIED);
+    ck_assert_ptr_nonnull(strstr(why, "credentials cache"));
+    ck_assert_ptr_nonnull(strstr(why, "mode 0644"));
+    auth = write_file("mem.auth", "ccache = MEMORY:x\n", 0600);
+    ck_assert_uint_eq(MprmonCheckCredentialsFile(auth, why, sizeof(why)),
+                      ERROR_INVALID_PARAMETER);
+    ck_assert_ptr_nonnull(strstr(why, "MEMORY"));
+    ck_assert_uint_eq(MprmonCheckCredentialsFile(NULL, NULL, 0),
+                      ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
 START_TEST(test_private_file)
 {
     char err[256], missing[300];
@@ -606,6 +643,7 @@ static Suite *creds_suite(void)
     tcase_add_test(tc, test_load_owner_is_euid);
     tcase_add_test(tc, test_load_symlink_checks_target_owner);
     tcase_add_test(tc, test_private_file);
+    tcase_add_test(tc, test_public_check);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("strings");

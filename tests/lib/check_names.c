@@ -175,6 +175,8 @@ static const struct name_case name_cases[] = {
     {"1:2:3", NULL, NULL},
     {"caf\xE9", NULL, NULL}, /* non-ASCII (U+00E9) */
     {"smb://host", NULL, NULL},
+    {"localhost.123", NULL, NULL},
+    {"0177.0.0.1", NULL, NULL},
 };
 
 START_TEST(test_server_names)
@@ -184,7 +186,18 @@ START_TEST(test_server_names)
     char host[MPR_HOST_MAX + 3], key[MPR_HOST_MAX + 3];
     DWORD rc_host = names_server_to_host(w, host, sizeof(host));
     DWORD rc_key = names_server_key(w, key, sizeof(key));
+    const char *why = "unset", *pub_why = "unset";
+    DWORD rc_check = names_check(w, &why);
 
+    /* The check a configuration loader runs is the same grammar, with a
+     * reason for each refusal; the public one takes the UTF-8 text. */
+    ck_assert_uint_eq(rc_check, rc_host);
+    ck_assert(rc_check == NO_ERROR ? why == NULL : why != NULL);
+    if (c->in) {
+        ck_assert_uint_eq(MprmonCheckServerName(c->in, &pub_why), rc_host);
+        ck_assert(rc_host == NO_ERROR ? pub_why == NULL
+                                      : pub_why != NULL && pub_why[0]);
+    }
     if (c->host) {
         ck_assert_msg(rc_host == NO_ERROR, "'%s': host rc %u", c->in, rc_host);
         ck_assert_str_eq(host, c->host);

@@ -24,9 +24,11 @@
 #   ADDC_CONF, ADDC_DIR
 # Passwords go to samba-tool on stdin, never in argv.
 #
-# Global state it touches: winbindd's client socket lives at Samba's
-# compiled-in /run/samba/winbindd (smbd finds winbindd only there), so one
-# DC runs at a time on a machine.
+# The DC runs in a mount namespace of its own (unshare -m) with a private
+# directory over /run/samba: its smbd finds winbindd only at Samba's
+# compiled-in /run/samba/winbindd, and any other smbd on the machine (the
+# other tests' standalone ones) would otherwise ask this DC's winbindd to map
+# its users, and fail.  Without unshare the DC is not started (77).
 
 ADDC_REALM=MPRMON.TEST
 ADDC_USER=mprmonkrb
@@ -64,7 +66,7 @@ _addc_listening() {
 }
 
 addc_start() {
-    for _ac in samba samba-tool kinit klist ss; do
+    for _ac in samba samba-tool kinit klist ss unshare; do
         if ! command -v "$_ac" >/dev/null 2>&1; then
             echo "addc_start: $_ac not installed" >&2
             return 77
@@ -78,13 +80,17 @@ addc_start() {
         echo "addc_start: a Samba DC needs root here" >&2
         return 77
     fi
+    if ! unshare -m true 2>/dev/null; then
+        echo "addc_start: no mount namespace here (unshare -m)" >&2
+        return 77
+    fi
     if ! ADDC_NAME=$(_addc_name); then
         echo "addc_start: no host name of this machine resolves to loopback only" >&2
         return 77
     fi
     ADDC_DIR=$MPRMON_TEST_TMP/addc
     ADDC_CONF=$ADDC_DIR/etc/smb.conf
-    mkdir -p "$ADDC_DIR" || return 1
+    mkdir -p "$ADDC_DIR/run" || return 1
     # No --adminpass (it would be in argv): samba-tool makes up one, which
     # the tests never use.
     if ! samba-tool domain provision --realm="$ADDC_REALM" --domain=MPRMON \
@@ -158,8 +164,11 @@ EOF
 	$ADDC_NAME = $ADDC_REALM
 EOF
     export KRB5_CONFIG
-    # Its own session, so that addc_stop reaches every process it forks.
-    setsid samba -i -s "$ADDC_CONF" </dev/null >"$ADDC_DIR/samba.out" 2>&1 &
+    # Its own session, so that addc_stop reaches every process it forks;
+    # its own /run/samba (see the top of this file).  unshare and sh exec,
+    # so the pid is samba's.
+    setsid unshare -m sh -c 'mkdir -p /run/samba && mount --bind "$1" /run/samba && exec samba -i -s "$2"' \
+        sh "$ADDC_DIR/run" "$ADDC_CONF" </dev/null >"$ADDC_DIR/samba.out" 2>&1 &
     _ADDC_PGID=$!
     peers_track "$_ADDC_PGID"
     _ac_end=$(($(date +%s) + 60))

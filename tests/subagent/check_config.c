@@ -202,7 +202,9 @@ static const struct bad_case {
     {"router 1 {\n name a\n address [::1\n}\n", 3, "]"},
     {"router 1 {\n name a\n address host..example\n}\n", 3, "labels"},
     {"router 1 {\n name a\n address -host\n}\n", 3, "address"},
-    {"router 1 {\n name a\n address \\host\n}\n", 3, "backslash"},
+    /* Resolvers would read these as numbers: 127.0.0.123, 127.0.0.1. */
+    {"router 1 {\n name a\n address localhost.123\n}\n", 3, "last label"},
+    {"router 1 {\n name a\n address 0x7f000001\n}\n", 3, "hexadecimal"},
     {"router 1 {\n name a\n address b\n port 0\n}\n", 4, "1..65535"},
     {"router 1 {\n name a\n address b\n port 65536\n}\n", 4, "1..65535"},
     {"router 1 {\n name a\n address b\n port 44 5\n}\n", 4, "not a number"},
@@ -316,7 +318,7 @@ START_TEST(test_limits)
     ck_assert_int_eq(
         config_parse("x.conf", "concurrency 2\n\0x", 17, &cfg, err, sizeof err),
         -1);
-    ck_assert_ptr_nonnull(strstr(err, "NUL"));
+    ck_assert_ptr_nonnull(strstr(err, "x.conf:2: contains a NUL byte"));
 
     /* A tiny error buffer is truncated, not overrun; none at all is fine. */
     {
@@ -513,6 +515,23 @@ START_TEST(test_load_auth_files)
     ck_assert_int_eq(chmod(auth, 0604), 0);
     ck_assert_int_eq(config_load(conf, &cfg, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "group or others"));
+
+    /* Malformed: refused at load with the auth file's own line, not at
+     * every probe. */
+    write_file(auth, "username = admin\npasword = s3cret-pw\n", 0600);
+    ck_assert_int_eq(config_load(conf, &cfg, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, ":3: auth-file ") && strstr(err, "line 2"), "%s",
+                  err);
+    ck_assert_ptr_null(strstr(err, "s3cret"));
+
+    /* Someone else's file: they could rewrite it at will. */
+    write_file(auth, "username = admin\npassword = s3cret-pw\n", 0600);
+    if (geteuid() == 0) {
+        ck_assert_int_eq(chown(auth, 65534, 65534), 0);
+        ck_assert_int_eq(config_load(conf, &cfg, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, "owned by uid 65534"), "%s", err);
+        ck_assert_int_eq(chown(auth, 0, 0), 0);
+    }
 
     /* Missing file. */
     ck_assert_int_eq(unlink(auth), 0);

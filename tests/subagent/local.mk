@@ -42,3 +42,7 @@ tests_subagent_check_prober_rras_SOURCES = tests/subagent/check_prober_rras.c
 tests_subagent_check_prober_rras_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
 tests_subagent_check_prober_rras_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
 tests_subagent_check_prober_rras_LDADD = $(SUBAGENT_TEST_LDADD)
+
+# mprmon-subagent -n: the configuration check, on the built daemon.
+TESTS += tests/subagent/test_check_mode.sh
+EXTRA_DIST += tests/subagent/test_check_mode.sh
