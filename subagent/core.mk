@@ -4,7 +4,7 @@
 # too.  probe.c and schedule.c are pure (no I/O, no locks) for unit tests.
 noinst_LTLIBRARIES += subagent/libmprmon_daemon.la
 subagent_libmprmon_daemon_la_SOURCES = \
-	subagent/config.c subagent/config.h \
+	subagent/conf.c subagent/conf.h \
 	subagent/strpool.c subagent/strpool.h \
 	subagent/registry.c subagent/registry.h \
 	subagent/probe.c subagent/probe_priv.h \

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "agentx.h"
-#include "config.h"
+#include "conf.h"
 #include "mib_table.h"
 #include "notify.h"
 #include "privdrop.h"
@@ -453,7 +453,12 @@ int main(int argc, char **argv)
     if (opts.check_only)
         return main_check(&opts);
     memset(&d, 0, sizeof(d));
-    if (config_load(opts.config_path, &d.cfg, err, sizeof(err)) != 0) {
+    /* With -u the auth files are the user's to read (and may be the
+     * user's own): checked once we are that user (main_drop_root). */
+    if ((opts.user_spec != NULL
+             ? config_load_files_later(opts.config_path, &d.cfg, err,
+                                       sizeof(err))
+             : config_load(opts.config_path, &d.cfg, err, sizeof(err))) != 0) {
         fprintf(stderr, "mprmon-subagent: %s\n", err);
         return 1;
     }

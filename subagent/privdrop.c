@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* privdrop.c - give up root for a named user and group (see privdrop.h). */
-/* getresuid, setresuid and friends.  Not through config.h: subagent/config.h
- * (the mprmon.conf parser) shadows it here. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
+/* config.h defines _GNU_SOURCE, for getresuid, setresuid and friends. */
+#include "config.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "config.h"
+#include "conf.h"
 
 enum mpr_conn_state {
     MPR_CONN_CONNECTED = 1,

@@ -16,7 +16,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "config.h"
+#include "conf.h"
 #include "prober.h"
 #include "registry.h"
 

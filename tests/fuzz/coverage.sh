@@ -36,7 +36,7 @@ files_of() {
     case $1 in
     ndr_stubs) echo "lib/ndr.c lib/rrasm.c lib/scmr.c" ;;
     creds) echo "lib/creds.c lib/names.c lib/utf16.c" ;;
-    config) echo "subagent/config.c" ;;
+    config) echo "subagent/conf.c" ;;
     esac
 }
 

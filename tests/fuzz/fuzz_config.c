@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "subagent/config.h"
+#include "subagent/conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

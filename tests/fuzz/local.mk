@@ -22,7 +22,7 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 fuzz:
 .PHONY: fuzz
 
-# fuzz_config: config_parse (subagent/config.c), pure text in.
+# fuzz_config: config_parse (subagent/conf.c), pure text in.
 check_PROGRAMS += tests/fuzz/fuzz_config
 TESTS += tests/fuzz/fuzz_config
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c \
@@ -33,7 +33,7 @@ tests_fuzz_fuzz_config_LDADD = subagent/libmprmon_daemon.la
 EXTRA_DIST += tests/fuzz/corpus/config
 
 FUZZ_CONFIG_SRCS = $(top_srcdir)/tests/fuzz/fuzz_config.c \
-	$(top_srcdir)/subagent/config.c $(top_srcdir)/subagent/strpool.c
+	$(top_srcdir)/subagent/conf.c $(top_srcdir)/subagent/strpool.c
 
 tests/fuzz/fuzz_config-libfuzzer: $(FUZZ_CONFIG_SRCS)
 	@$(MKDIR_P) tests/fuzz

@@ -140,7 +140,9 @@ dpkg-deb -x "$deb" "$work/root"
 grep -q '^ExecStart=/usr/sbin/mprmon-subagent -f$' \
     "$work/root/lib/systemd/system/mprmon-subagent.service" ||
     fail "the unit's ExecStart is not /usr/sbin/mprmon-subagent -f"
-dpkg-deb -f "$deb" Depends | grep -q 'libmprapi0 (>= 0.1.0)' ||
+# 0.2.0: the daemon and the CLI call MprmonCheckServerName and
+# MprmonCheckCredentialsFile, which the symbols file dates to 0.2.0.
+dpkg-deb -f "$deb" Depends | grep -q 'libmprapi0 (>= 0.2.0)' ||
     fail "mprmon does not depend on libmprapi0: $(dpkg-deb -f "$deb" Depends)"
 if command -v systemd-analyze >/dev/null 2>&1; then
     # verify wants the ExecStart program where the unit says it is.

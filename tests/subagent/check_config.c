@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "subagent/config.h"
+#include "subagent/conf.h"
 #include "subagent/strpool.h"
 
 static int parse(const char *text, struct daemon_config *cfg, char *err,

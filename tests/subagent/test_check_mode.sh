@@ -75,6 +75,10 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
     chmod 755 "$T"
     chmod 644 "$good"
     expect "-u nobody cannot read root's auth file" 1 "Permission denied" -u nobody -c "$good"
+    # The user's own file is right for the user: checked as the user.
+    chown nobody "$auth"
+    expect "-u nobody with nobody's own auth file" 0 "configuration OK" -u nobody -c "$good"
+    chown 0 "$auth"
 else
     echo "SKIP: owner and -u checks need root and a user 'nobody'"
 fi

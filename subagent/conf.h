@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* config.h - mprmon.conf: file -> validated router list. */
-#ifndef MPRMON_CONFIG_H
-#define MPRMON_CONFIG_H
+/* conf.h - mprmon.conf: file -> validated router list. */
+#ifndef MPRMON_CONF_H
+#define MPRMON_CONF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,6 +45,12 @@ struct daemon_config {
  */
 int config_load(const char *path, struct daemon_config *out, char *err,
                 size_t errlen);
+
+/* config_load without looking at the auth files, for a process that will
+ * read them as another user (-u): it loads the file again, with the checks,
+ * once it is that user.  Auth files may then belong to that user. */
+int config_load_files_later(const char *path, struct daemon_config *out,
+                            char *err, size_t errlen);
 
 /* The same from text (for tests and fuzzers); name is used in messages. */
 int config_parse(const char *name, const char *text, size_t len,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * config.c - mprmon.conf: file -> validated router list.
+ * conf.c - mprmon.conf: file -> validated router list.
  *
  * The format, one statement per line:
  *
@@ -50,7 +50,7 @@
  * longer than 4095 bytes, control characters) is an error reported as
  * "FILE:LINE: message".  Errors never quote an auth file's contents.
  */
-#include "config.h"
+#include "conf.h"
 #include "strpool.h"
 
 #include <arpa/inet.h>
@@ -676,8 +676,9 @@ int config_parse(const char *name, const char *text, size_t len,
     return config_run(name, text, len, false, out, err, errlen);
 }
 
-int config_load(const char *path, struct daemon_config *out, char *err,
-                size_t errlen)
+static int config_load_file(const char *path, bool check_files,
+                            struct daemon_config *out, char *err,
+                            size_t errlen)
 {
     struct stat sb;
     char *text = NULL;
@@ -734,9 +735,21 @@ int config_load(const char *path, struct daemon_config *out, char *err,
         len += (size_t)n;
     }
     close(fd);
-    rc = config_run(path, text, len, true, out, err, errlen);
+    rc = config_run(path, text, len, check_files, out, err, errlen);
     free(text);
     return rc;
+}
+
+int config_load(const char *path, struct daemon_config *out, char *err,
+                size_t errlen)
+{
+    return config_load_file(path, true, out, err, errlen);
+}
+
+int config_load_files_later(const char *path, struct daemon_config *out,
+                            char *err, size_t errlen)
+{
+    return config_load_file(path, false, out, err, errlen);
 }
 
 void config_free(struct daemon_config *cfg)
