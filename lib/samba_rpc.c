@@ -317,6 +317,9 @@ static DWORD map_connect_status(NTSTATUS st, MPRMON_ENCRYPTION encryption,
         }
         *why = "no answer (connection refused or failed)";
         return RPC_S_SERVER_UNAVAILABLE;
+    case 0xc0000059: /* REVISION_MISMATCH: bind_nak, protocol version */
+        *why = "the server refused the bind: DCE/RPC version not supported";
+        return RPC_S_PROTOCOL_ERROR;
     case 0xc0000023: /* BUFFER_TOO_SMALL: a malformed bind_ack */
     case 0xc002001d: /* RPC_PROTOCOL_ERROR */
     case 0xc00000c3: /* INVALID_NETWORK_RESPONSE */

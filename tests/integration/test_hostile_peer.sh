@@ -47,6 +47,9 @@ short-stub ROUTER info 1783
 wrong-bind-ack ROUTER code 1728
 bind-ack-short ROUTER code 1728
 bind-ack-results ROUTER code 1728
+bind-rejected ROUTER code 1717
+bind-nak ROUTER code 1728
+bind-rejected svcctl service 1717
 short-stub svcctl service 1783
 fault-garbage svcctl service 1726
 truncated svcctl service 1722

@@ -234,6 +234,23 @@ def bind_ack_results(h, call_id, pdu):
     h._send(pdu[:off] + b'\xc8' + pdu[off + 1:])
 
 
+def bind_rejected(h, call_id, pdu):
+    """bind_ack whose one result is a provider rejection, "abstract syntax
+    not supported" (C706 12.6.3.1: result 2, reason 1): what Windows answers
+    for an interface the pipe does not serve."""
+    sec_len = struct.unpack_from('<H', pdu, d.HEADER_LEN + 8)[0]
+    off = d.HEADER_LEN + 10 + sec_len
+    off += -off % 4
+    off += 4  # n_results and its padding
+    h._send(pdu[:off] + struct.pack('<HH', 2, 1) + pdu[off + 4:])
+
+
+def bind_nak(h, call_id, pdu):
+    """bind_nak, reason 4 (protocol version not supported): the bind
+    refused outright."""
+    h._send_bind_nak(call_id, 4)
+
+
 CALL_MODES = {
     'truncated': truncated,
     'oversized': oversized,
@@ -255,6 +272,8 @@ BIND_MODES = {
     'wrong-bind-ack': wrong_bind_ack,
     'bind-ack-short': bind_ack_short,
     'bind-ack-results': bind_ack_results,
+    'bind-rejected': bind_rejected,
+    'bind-nak': bind_nak,
 }
 
 MODES = sorted(list(CALL_MODES) + list(BIND_MODES))
