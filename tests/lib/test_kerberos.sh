@@ -128,26 +128,24 @@ check "missing cache -> 5 naming the cache" "$out" 5 - "Kerberos credentials cac
 probe_json "$out" -c -A "$KAUTH" 127.0.0.1
 check "an address with Kerberos -> 87" "$out" 87 - "host name"
 
-cp "$CC" "$MPRMON_TEST_TMP/open-cache" && chmod 640 "$MPRMON_TEST_TMP/open-cache"
-OAUTH=$(authfile krbopen "ccache = FILE:$MPRMON_TEST_TMP/open-cache")
-"$PROBE" -c -p "$ADDC_PORT" -A "$OAUTH" "$ADDC_NAME" >"$out" 2>&1
-rc=$?
-echo "  group-readable cache: rc $rc: $(head -c 300 "$out")"
-if [ "$rc" -ne 0 ] && grep -q "open-cache: mode 0640" "$out"; then
-    echo "ok: a group-readable cache is refused before connecting"
-else
-    fail "group-readable cache: rc $rc"
-fi
+# refused NAME AUTHFILE WORDS: mprmon-probe refuses the auth file before it
+# connects (usage error), saying WORDS.
+refused() {
+    "$PROBE" -c -p "$ADDC_PORT" -A "$2" "$ADDC_NAME" >"$out" 2>&1
+    _r_rc=$?
+    echo "  $1: rc $_r_rc: $(head -c 300 "$out")"
+    if [ "$_r_rc" -ne 0 ] && grep -qF -- "$3" "$out"; then
+        echo "ok: $1 is refused before connecting"
+    else
+        fail "$1: rc $_r_rc"
+    fi
+}
 
-YAUTH=$(authfile keytab "keytab = $ADDC_KEYTAB")
-"$PROBE" -c -p "$ADDC_PORT" -A "$YAUTH" "$ADDC_NAME" >"$out" 2>&1
-rc=$?
-echo "  keytab line: rc $rc: $(head -c 300 "$out")"
-if [ "$rc" -ne 0 ] && grep -q "k5start" "$out"; then
-    echo "ok: a keytab line is refused with the recipe"
-else
-    fail "keytab line: rc $rc"
-fi
+cp "$CC" "$MPRMON_TEST_TMP/open-cache" && chmod 640 "$MPRMON_TEST_TMP/open-cache"
+refused "a group-readable cache" \
+    "$(authfile krbopen "ccache = FILE:$MPRMON_TEST_TMP/open-cache")" \
+    "open-cache: mode 0640"
+refused "a keytab line" "$(authfile keytab "keytab = $ADDC_KEYTAB")" k5start
 
 # A ticket-granting ticket of an account disabled after it was issued: the
 # KDC refuses the service ticket.
