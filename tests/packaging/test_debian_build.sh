@@ -32,9 +32,12 @@ mkdir "$src"
 
 # The files a clone has (tracked, plus new ones not ignored), or, in an
 # unpacked release tarball without .git (or with MPRMON_DEB_FROM=tree), the
-# whole tree but for build products.
+# whole tree but for build products.  A tarball unpacked inside some other
+# work tree (make distcheck's, under an ignored _build/) is a tree: only a
+# source dir that is its work tree's top is a clone.
 if [ "${MPRMON_DEB_FROM:-git}" = git ] &&
-    git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    [ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" = \
+        "$(cd "$top_srcdir" && pwd -P)" ]; then
     copied_from=git
     (cd "$top_srcdir" && git ls-files -z --cached --others --exclude-standard |
         xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
