@@ -133,21 +133,41 @@ done
 # chunks named by Samba's libraries, live while a router's session is up,
 # freed but not wiped after.  No copy may have the shape of one of our
 # buffers (secrets_scan.py --core).
-if command -v gcore >/dev/null 2>&1; then
+#
+# core_scan N: take core N of the subagent and scan it; 0 when no copy has
+# our shape, 1 when one has, 2 when no core could be taken.
+core_scan() {
     cat "/proc/$SUBAGENT_PID/maps" >"$MPRMON_TEST_TMP/maps.txt"
-    gcore -o "$MPRMON_TEST_TMP/core" "$SUBAGENT_PID" >"$MPRMON_TEST_TMP/gcore.log" 2>&1
-    core=$MPRMON_TEST_TMP/core.$SUBAGENT_PID
-    if [ -s "$core" ]; then
-        scan --core "$core" --maps "$MPRMON_TEST_TMP/maps.txt" \
-            >"$MPRMON_TEST_TMP/core-copies.txt"
+    gcore -o "$MPRMON_TEST_TMP/core$1" "$SUBAGENT_PID" >"$MPRMON_TEST_TMP/gcore.log" 2>&1
+    _cs_core=$MPRMON_TEST_TMP/core$1.$SUBAGENT_PID
+    [ -s "$_cs_core" ] || return 2
+    scan --core "$_cs_core" --maps "$MPRMON_TEST_TMP/maps.txt" \
+        >"$MPRMON_TEST_TMP/core-copies$1.txt"
+    _cs_rc=$?
+    echo "core $1: password copies in the subagent's memory: $(grep -c . "$MPRMON_TEST_TMP/core-copies$1.txt")"
+    sed 's/^/  /' "$MPRMON_TEST_TMP/core-copies$1.txt"
+    rm -f "$_cs_core"
+    return "$_cs_rc"
+}
+# A copy of ours in the first core may belong to work still finishing (the
+# counters above count finished probes, not started ones): the copy fails
+# the test only when a second core, 3 s later and with the counters still
+# standing, has one too.  A buffer left unwiped stays; one in use goes.
+if command -v gcore >/dev/null 2>&1; then
+    core_scan 1
+    rc=$?
+    if [ "$rc" = 1 ]; then
+        sleep 3
+        after="$(snmp_value "$MPR_ENTRY.17.1") $(snmp_value "$MPR_ENTRY.17.2")"
+        [ "$after" = "$before" ] || echo "note: probes ran between the cores ($before -> $after)"
+        core_scan 2
         rc=$?
-        echo "password copies in the subagent's memory: $(grep -c . "$MPRMON_TEST_TMP/core-copies.txt")"
-        sed 's/^/  /' "$MPRMON_TEST_TMP/core-copies.txt"
-        [ "$rc" = 0 ] || fail "a password copy in one of our buffers at rest"
-        rm -f "$core"
-    else
-        fail "gcore wrote no core: $(tail -n 3 "$MPRMON_TEST_TMP/gcore.log")"
     fi
+    case $rc in
+    0) ;;
+    1) fail "a password copy in one of our buffers at rest" ;;
+    *) fail "gcore wrote no core: $(tail -n 3 "$MPRMON_TEST_TMP/gcore.log")" ;;
+    esac
 else
     echo "note: gdb's gcore not installed, memory not checked"
 fi
