@@ -155,6 +155,16 @@ void MprAdminServerDisconnect(MPR_SERVER_HANDLE hMprServer)
     free(server);
 }
 
+void MprmonServerDisconnectNoWait(MPR_SERVER_HANDLE hMprServer)
+{
+    struct mpr_server *server = handles_remove(hMprServer);
+
+    if (!server)
+        return;
+    engine_close_detached(server->conn);
+    free(server);
+}
+
 DWORD MprAdminServerGetInfo(MPR_SERVER_HANDLE hMprServer, DWORD dwLevel,
                             LPBYTE *lplpbBuffer)
 {

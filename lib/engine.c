@@ -204,22 +204,26 @@ static void free_discarded(struct job_sink *sink, struct job *job)
 
 static struct job_sink discard_sink = {.deliver = free_discarded};
 
+void engine_close_detached(struct engine_conn *conn)
+{
+    struct job *close_job = job_new(JOB_DISCONNECT);
+
+    if (!close_job)
+        return;
+    close_job->conn = conn;
+    close_job->sink = &discard_sink;
+    close_job->timeout_ms = 1000;
+    if (engine_submit(close_job) != NO_ERROR)
+        job_free(close_job);
+}
+
 void job_discard(struct job *job)
 {
-    struct job *close_job;
-
     if (!job)
         return;
     if (job->new_conn) {
-        close_job = job_new(JOB_DISCONNECT);
-        if (close_job) {
-            close_job->conn = job->new_conn;
-            close_job->sink = &discard_sink;
-            close_job->timeout_ms = 1000;
-            job->new_conn = NULL;
-            if (engine_submit(close_job) != NO_ERROR)
-                job_free(close_job);
-        }
+        engine_close_detached(job->new_conn);
+        job->new_conn = NULL;
     }
     job_free(job);
 }

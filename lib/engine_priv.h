@@ -93,6 +93,9 @@ struct job *job_new(enum job_kind kind);
 /* Free a job and what its results still hold (a connect's reference is
  * released through a disconnect job, not here: see job_release_results). */
 void job_free(struct job *job);
+/* Close a connection on the I/O thread without waiting for it (nobody
+ * collects the outcome). */
+void engine_close_detached(struct engine_conn *conn);
 /* For a job nobody will collect: close the connection a connect made and
  * free the info buffer, then free the job. */
 void job_discard(struct job *job);

@@ -155,6 +155,14 @@ DWORD MprAdminServerConnect(LPWSTR lpwsServerName,
 void MprAdminServerDisconnect(MPR_SERVER_HANDLE hMprServer);
 
 /*
+ * MprmonServerDisconnectNoWait - MprAdminServerDisconnect for an event loop:
+ * the handle is invalid when this returns, and its connection is closed
+ * on the library's I/O thread afterwards, within a second, without the
+ * caller waiting for the server.  Same rules for NULL and stale handles.
+ */
+void MprmonServerDisconnectNoWait(MPR_SERVER_HANDLE hMprServer);
+
+/*
  * MprAdminIsServiceRunning - is the RemoteAccess service running?
  *
  * Asks the server's service control manager (MS-SCMR over \PIPE\svcctl).

@@ -239,6 +239,45 @@ START_TEST(answers_decode_in_fragments_of_every_size)
 }
 END_TEST
 
+static int open_fds(void)
+{
+    char path[64];
+    int n = 0;
+
+    for (int fd = 0; fd < 4096; fd++) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        if (access(path, F_OK) == 0)
+            n++;
+    }
+    return n;
+}
+
+START_TEST(disconnect_without_waiting_closes_soon)
+{
+    MPRMON_CONNECT_OPTIONS o = peer_options("RRAS");
+    MPR_SERVER_HANDLE h = NULL;
+    LPBYTE buf = NULL;
+    int before, connected, now = 0;
+
+    before = open_fds();
+    ck_assert_uint_eq(connect_with("127.0.0.1", &o, &h), NO_ERROR);
+    connected = open_fds();
+    ck_assert_int_gt(connected, before);
+    MprmonServerDisconnectNoWait(h);
+    /* The handle is gone at once; the socket within about a second. */
+    ck_assert_uint_eq(MprAdminServerGetInfo(h, 0, &buf), ERROR_INVALID_HANDLE);
+    MprmonServerDisconnectNoWait(h);
+    MprmonServerDisconnectNoWait(NULL);
+    for (int i = 0; i < 300; i++) {
+        now = open_fds();
+        if (now < connected)
+            break;
+        usleep(10000);
+    }
+    ck_assert_int_lt(now, connected);
+}
+END_TEST
+
 START_TEST(connect_does_not_query_the_service)
 {
     MPRMON_CONNECT_OPTIONS o = peer_options("RRAS");
@@ -586,6 +625,7 @@ static Suite *api_suite(void)
     tcase_add_test(connect, rras_peer_connects_and_answers_every_level);
     tcase_add_test(connect, answers_decode_in_fragments_of_every_size);
     tcase_add_test(connect, connect_does_not_query_the_service);
+    tcase_add_test(connect, disconnect_without_waiting_closes_soon);
     tcase_add_test(connect, wrong_password_is_access_denied);
     tcase_add_test(connect, samba_wrong_password_is_access_denied);
     tcase_add_test(connect, samba_without_router_pipe_is_unknown_if);
