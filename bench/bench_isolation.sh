@@ -13,7 +13,7 @@
 # reload (SIGHUP), alternating quiet/busy/quiet/busy, and the latencies of
 # each kind are pooled.
 #
-# Target (issue 5 part 3): p99(busy) / p99(quiet) <= 1.2, and no AgentX
+# Target: p99(busy) / p99(quiet) <= 1.1, and no AgentX
 # timeout in snmpd's log.  snmpd logs AgentX timeouts only as debug
 # messages under the agentx/master token, so its configuration turns that
 # token on: "resend on session ..." each time a request waited
@@ -126,7 +126,7 @@ bench_figure busy_p50_us "$busy_p50" us
 bench_figure busy_p99_us "$busy_p99" us
 bench_figure subagent_threads_busy "$threads_max"
 bench_figure p50_ratio "$(awk -v b="$busy_p50" -v q="$quiet_p50" 'BEGIN { printf "%.3f", (q > 0 ? b / q : 0) }')"
-bench_ratio p99 "$busy_p99" "$quiet_p99" 1.2
+bench_ratio p99 "$busy_p99" "$quiet_p99" 1.1
 
 timeouts=$(grep -cE "resend on session|timeout on session" "$SNMPD_LOG")
 reconnects=$(($(grep -c "AgentX subagent connected" "$SUBAGENT_LOG") - 1))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bench/bench_sweep.sh - issue 5 part 2: the probe sweep.  N configured
+# bench/bench_sweep.sh - the probe sweep.  N configured
 # routers, every one probed once; how long until each has a fresh result,
 # against the bound sum(per-probe time) / concurrency.
 #
@@ -12,7 +12,8 @@
 #   id % 10 == 5   blackholed: bench/blackhole.py (connects hang until the
 #                  client gives up)
 #   otherwise      closed: a loopback port nobody listens on (refused)
-# Interval 3600 s, so in the sweep every router is probed exactly once.
+# Interval 3600 s and first-probes at-once, so in the sweep every router is
+# probed exactly once, as fast as concurrency allows.
 #
 # Figures:
 #   sweep_ms       from the start of the first probe to the end of the last,
@@ -23,7 +24,8 @@
 #                  t_class the mean ProbeLatency of that class in this same
 #                  run (what a probe of that class cost the worker doing it,
 #                  with the peers as loaded as they were).  sweep_ms / bound_ms
-#                  is 1 / (how busy the workers were kept); target <= 2.
+#                  is 1 / (how busy the concurrency slots were kept);
+#                  target <= 1.2 against the bound from probes alone.
 #   wall_ms        subagent launch to the poll that saw every row probed
 #                  (adds config load, AgentX set-up and poll granularity)
 #   max threads and descriptors of the subagent during the sweep, its
@@ -65,7 +67,7 @@ write_conf() {
     awk -v n="$2" -v conc="$3" -v re="$4" -v to="$TIMEOUT_MS" -v closed="$CLOSED" \
         -v bh="$BLACKHOLE_PORT" -v peers="$pairs" 'BEGIN {
         np = split(peers, pv, " ") / 2
-        printf "concurrency %d\ntrap-rate 0\n", conc
+        printf "concurrency %d\ntrap-rate 0\nfirst-probes at-once\n", conc
         printf "defaults {\n    interval 3600\n    timeout %d\n    hysteresis 1\n}\n", to
         real = 0
         for (id = 1; id <= n; id++) {
@@ -196,7 +198,7 @@ max_threads=$(awk '$1 > m { m = $1 } END { print m + 0 }' "$samples")
 max_fds=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$samples")
 bench_figure routers "$N" "($n_real real on $REAL_PEERS peers, $n_bh blackholed, $n_closed closed; concurrency $CONCURRENCY)"
 bench_figure wall_ms "$wall_ms" "ms (launch to every row probed, polled every $POLL_S s)"
-bench_figure max_threads "$max_threads" "(concurrency $CONCURRENCY + main thread + Net-SNMP's)"
+bench_figure max_threads "$max_threads" "(the main thread, the library's I/O thread, short-lived name lookups)"
 bench_figure max_fds "$max_fds" "(RLIMIT_NOFILE $nofile)"
 bench_figure held_connections "$held" "of $n_real real routers connected after the sweep"
 alone_bound_ms=$(awk -v r="$n_real" -v b="$n_bh" -v c="$n_closed" -v tr="$t_real" \
@@ -205,10 +207,10 @@ alone_bound_ms=$(awk -v r="$n_real" -v b="$n_bh" -v c="$n_closed" -v tr="$t_real
 bench_figure sweep_ms "$sweep_ms" "ms (first probe start to last probe end)"
 bench_figure alone_bound_ms "$alone_bound_ms" "ms = sum(n_class * probe ms alone) / $CONCURRENCY"
 bench_figure busy_bound_ms "$bound_ms" "ms = sum(n_class * mean probe ms in this sweep) / $CONCURRENCY"
-# The issue's bound: per-probe time of each class (alone) x n / concurrency.
-bench_ratio sweep_time "$sweep_ms" "$alone_bound_ms" 2.0
-# How busy the workers were kept, whatever slowed each probe down.
-bench_ratio sweep_time_vs_busy "$sweep_ms" "$bound_ms" 2.0
+# The bound: per-probe time of each class (alone) x n / concurrency.
+bench_ratio sweep_time "$sweep_ms" "$alone_bound_ms" 1.2
+# How busy the slots were kept, whatever slowed each probe down.
+bench_ratio sweep_time_vs_busy "$sweep_ms" "$bound_ms" 1.2
 [ "$held" -eq "$n_real" ] ||
     echo "note: $((n_real - held)) real routers were not connected after their probe"
 bench_finish

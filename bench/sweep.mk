@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bench/sweep and bench/memory: issue 5 parts 2 and 4 (probe sweep of many
+# bench/sweep and bench/memory (probe sweep of many
 # routers; resident memory per router and per held connection).  Scripts
 # only: they drive the built mprmon-subagent against snmpd, impacket RRAS
 # peers, closed ports and bench/blackhole.py.

@@ -7,13 +7,140 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/library/large_fd_set.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 
 #include "agentx.h"
+
+/* AgentX's error codes for a refused Register. */
+enum {
+    AGENTX_NOT_OPEN = 257,
+    AGENTX_UNSUPPORTED_CONTEXT = 262,
+    AGENTX_DUPLICATE_REGISTRATION = 263,
+    AGENTX_REQUEST_DENIED = 267,
+};
+
+/* Net-SNMP sends each AgentX Register from a registry callback whose
+ * result it drops: a refusal reaches nothing but its own log line
+ * ("registering pdu failed: N!").  So our callbacks run just before and
+ * just after Net-SNMP's, and listen to the log in between: a refusal
+ * logged there is that OID's.  Thread-local: another thread's log line
+ * is never taken for it. */
+static _Thread_local const struct register_parameters *agentx_registering;
+static netsnmp_log_handler *agentx_log_listener;
+static struct {
+    long error; /* 0: nothing refused */
+    char oid[256];
+} agentx_refusal;
+/* The open master session, as Net-SNMP announces it. */
+static netsnmp_session *agentx_master;
+
+static void agentx_format_oid(char *buf, size_t size, const oid *name,
+                              size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < len && used < size; i++) {
+        int n =
+            snprintf(buf + used, size - used, ".%lu", (unsigned long)name[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static int agentx_register_begin(int major, int minor, void *serverarg,
+                                 void *clientarg)
+{
+    (void)major;
+    (void)minor;
+    (void)clientarg;
+    agentx_registering = serverarg;
+    netsnmp_enable_this_loghandler(agentx_log_listener);
+    return 0;
+}
+
+static int agentx_register_end(int major, int minor, void *serverarg,
+                               void *clientarg)
+{
+    (void)major;
+    (void)minor;
+    (void)serverarg;
+    (void)clientarg;
+    netsnmp_disable_this_loghandler(agentx_log_listener);
+    agentx_registering = NULL;
+    return 0;
+}
+
+static int agentx_log_seen(int major, int minor, void *serverarg,
+                           void *clientarg)
+{
+    const struct snmp_log_message *m = serverarg;
+    const struct register_parameters *r = agentx_registering;
+    long error;
+
+    (void)major;
+    (void)minor;
+    (void)clientarg;
+    /* The first refusal is the one reported. */
+    if (r == NULL || agentx_refusal.error != 0)
+        return 0;
+    if (sscanf(m->msg, "registering pdu failed: %ld!", &error) != 1)
+        return 0;
+    agentx_refusal.error = error;
+    agentx_format_oid(agentx_refusal.oid, sizeof(agentx_refusal.oid), r->name,
+                      r->namelen);
+    return 0;
+}
+
+static int agentx_master_seen(int major, int minor, void *serverarg,
+                              void *clientarg)
+{
+    (void)major;
+    (void)clientarg;
+    if (minor == SNMPD_CALLBACK_INDEX_START)
+        agentx_master = serverarg;
+    else if (serverarg == agentx_master)
+        agentx_master = NULL;
+    return 0;
+}
+
+static int agentx_watch_registrations(void)
+{
+    /* Only between our two registration callbacks does it listen: no other
+     * log line pays for it. */
+    agentx_log_listener =
+        netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_ERR);
+    if (agentx_log_listener == NULL)
+        return -1;
+    netsnmp_disable_this_loghandler(agentx_log_listener);
+    if (snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+                               agentx_log_seen, NULL) != SNMPERR_SUCCESS ||
+        netsnmp_register_callback(
+            SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_REGISTER_OID,
+            agentx_register_begin, NULL,
+            NETSNMP_CALLBACK_HIGHEST_PRIORITY) != SNMPERR_SUCCESS ||
+        netsnmp_register_callback(
+            SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_REGISTER_OID,
+            agentx_register_end, NULL,
+            NETSNMP_CALLBACK_LOWEST_PRIORITY) != SNMPERR_SUCCESS ||
+        snmp_register_callback(SNMP_CALLBACK_APPLICATION,
+                               SNMPD_CALLBACK_INDEX_START, agentx_master_seen,
+                               NULL) != SNMPERR_SUCCESS ||
+        snmp_register_callback(SNMP_CALLBACK_APPLICATION,
+                               SNMPD_CALLBACK_INDEX_STOP, agentx_master_seen,
+                               NULL) != SNMPERR_SUCCESS)
+        return -1;
+    return 0;
+}
 
 int agentx_init(const struct agentx_options *opts)
 {
@@ -29,7 +156,7 @@ int agentx_init(const struct agentx_options *opts)
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
                        NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int)ping);
     /* Alarms run from our loop (run_alarms), not from SIGALRM, which
-     * would interrupt the prober's threads and run handlers in signal
+     * would interrupt the library's I/O thread and run handlers in signal
      * context. */
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
                            NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
@@ -40,7 +167,7 @@ int agentx_init(const struct agentx_options *opts)
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
                            NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 
-    if (init_agent(AGENTX_APP_NAME) != 0) {
+    if (agentx_watch_registrations() != 0 || init_agent(AGENTX_APP_NAME) != 0) {
         snmp_log(LOG_ERR, "mprmon: cannot initialise the Net-SNMP agent\n");
         return -1;
     }
@@ -58,6 +185,65 @@ void agentx_start(void)
     init_snmp(AGENTX_APP_NAME);
 }
 
+static void agentx_log_refusal(void)
+{
+    const char *reason;
+    char other[32];
+
+    switch (agentx_refusal.error) {
+    case AGENTX_DUPLICATE_REGISTRATION:
+        reason = "duplicate registration";
+        break;
+    case AGENTX_UNSUPPORTED_CONTEXT:
+        reason = "unsupported context";
+        break;
+    case AGENTX_REQUEST_DENIED:
+        reason = "request denied";
+        break;
+    case AGENTX_NOT_OPEN:
+        reason = "session not open";
+        break;
+    default:
+        snprintf(other, sizeof(other), "AgentX error %ld",
+                 agentx_refusal.error);
+        reason = other;
+    }
+    snmp_log(LOG_ERR, "mprmon: snmpd refused the registration of %s (%s)%s\n",
+             agentx_refusal.oid, reason,
+             agentx_refusal.error == AGENTX_DUPLICATE_REGISTRATION
+                 ? ": is another mprmon-subagent running?"
+                 : "");
+}
+
+/* The master would answer our exit's Unregister of a refused OID by
+ * removing the registration of whoever holds it (it does not check the
+ * session): the subagent that owns the table would lose it.  So we leave
+ * the master first.  The end of the connection makes the master drop only
+ * what is ours, and Net-SNMP, reading it, detaches its registry from the
+ * session as when the master goes away: nothing more is sent. */
+static void agentx_leave_master(void)
+{
+    netsnmp_transport *t;
+    netsnmp_large_fd_set fds;
+
+    if (agentx_master == NULL)
+        return;
+    t = snmp_sess_transport(snmp_sess_pointer(agentx_master));
+    if (t == NULL || t->sock < 0)
+        return;
+    /* We are on our way out: no reconnect. */
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+                       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 0);
+    shutdown(t->sock, SHUT_RDWR);
+    netsnmp_large_fd_set_init(&fds, t->sock + 1);
+    NETSNMP_LARGE_FD_SET(t->sock, &fds);
+    /* Anything the master had sent still comes before the end; Net-SNMP
+     * forgets the session (agentx_master_seen) when it reads the end. */
+    for (int i = 0; i < 16 && agentx_master != NULL; i++)
+        snmp_read2(&fds);
+    netsnmp_large_fd_set_cleanup(&fds);
+}
+
 static void agentx_timeval_from_ms(struct timeval *tv, unsigned ms)
 {
     tv->tv_sec = ms / 1000;
@@ -69,6 +255,16 @@ int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms)
     netsnmp_large_fd_set readfds, writefds, exceptfds;
     struct timeval limit, timeout;
     int numfds = 0, block = 0, count, rc = 0;
+
+    /* A refusal comes while agentx_start connects or while the previous
+     * call's run_alarms reconnects.  Running on without the table would
+     * hide it; exiting has the service manager restart us and show why. */
+    if (agentx_refusal.error != 0) {
+        agentx_log_refusal();
+        agentx_leave_master();
+        memset(ready, 0, nfds * sizeof(*ready));
+        return -1;
+    }
 
     netsnmp_large_fd_set_init(&readfds, FD_SETSIZE);
     netsnmp_large_fd_set_init(&writefds, FD_SETSIZE);
@@ -87,7 +283,7 @@ int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms)
         ready[i] = false;
         if (fds[i] < 0)
             continue;
-        /* Large fd sets grow past FD_SETSIZE: the prober's sockets may
+        /* Large fd sets grow past FD_SETSIZE: the probes' sockets may
          * push descriptor numbers above 1024 with many routers. */
         NETSNMP_LARGE_FD_SET(fds[i], &readfds);
         if (fds[i] >= numfds)
@@ -130,4 +326,7 @@ void agentx_shutdown(void)
 {
     snmp_shutdown(AGENTX_APP_NAME);
     shutdown_agent();
+    /* snmp_shutdown closed the session and freed every log handler. */
+    agentx_log_listener = NULL;
+    agentx_master = NULL;
 }

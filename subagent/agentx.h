@@ -3,7 +3,7 @@
  *
  * The subagent is single-threaded on the SNMP side: one loop waits on
  * Net-SNMP's sockets and timers plus the daemon's own descriptors (the
- * registry's event fd, the signal pipe), so SNMP requests are never
+ * routers' completion fd, the signal pipe), so SNMP requests are never
  * blocked by probes. */
 #ifndef MPRMON_AGENTX_H
 #define MPRMON_AGENTX_H
@@ -32,7 +32,11 @@ void agentx_start(void);
 
 /* Wait up to max_wait_ms for SNMP traffic, Net-SNMP timers or one of fds
  * to become readable; serve SNMP; set ready[i] for each readable fds[i].
- * Returns 0, or -1 on a select() failure other than EINTR (logged). */
+ * Returns 0, or -1 (logged) on a select() failure other than EINTR or
+ * once the master has refused one of our registrations (e.g. another
+ * subagent holds MPRMON-MIB): the master session is closed by then, so
+ * that unregistering the MIB on the way out touches nothing at the
+ * master. */
 int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms);
 
 /* Close the master session and free Net-SNMP's state. */

@@ -5,9 +5,11 @@
  * The format, one statement per line:
  *
  *   # a comment: '#' at the start of a line or after a blank
- *   concurrency 8              probe worker threads, 1..256 (default 8)
+ *   concurrency 8              probes in flight, 1..256 (default 8)
  *   trap-rate 30               notifications per minute for the whole daemon,
  *                              0..10000 (default 30; 0 sends none)
+ *   first-probes spread        new routers' first probes spread over their
+ *                              interval (default), or "at-once"
  *
  *   defaults {                 optional, at most once, anywhere in the file;
  *       interval 30            applies to every router that does not set the
@@ -113,7 +115,7 @@ struct parser {
     size_t cap_routers;
     struct stanza defaults;
     unsigned defaults_line; /* 0 = no defaults block */
-    bool global_set[2];     /* concurrency, trap-rate */
+    bool global_set[3];     /* concurrency, trap-rate, first-probes */
 };
 
 static int config_error(struct parser *p, unsigned line, const char *fmt, ...)
@@ -310,6 +312,16 @@ static int config_set_global(struct parser *p, unsigned line, const char *key,
             return -1;
         p->out.trap_rate_per_min = (unsigned)n;
         p->global_set[1] = true;
+        return 0;
+    }
+    if (strcmp(key, "first-probes") == 0) {
+        if (p->global_set[2])
+            return config_error(p, line, "'first-probes' given twice");
+        if (strcmp(value, "spread") != 0 && strcmp(value, "at-once") != 0)
+            return config_error(p, line,
+                                "first-probes must be 'spread' or 'at-once'");
+        p->out.first_probes_at_once = strcmp(value, "at-once") == 0;
+        p->global_set[2] = true;
         return 0;
     }
     for (int k = 0; k < KEY_COUNT; k++)
@@ -593,6 +605,23 @@ static int config_check_auth_file(struct parser *p, const struct stanza *st)
     return 0;
 }
 
+/* Pooled paths are equal exactly when their pointers are, and routers
+ * that inherit the defaults' file come in runs: checking a path once per
+ * run keeps a 65,535-router file quick to load. */
+static int config_check_auth_files(struct parser *p)
+{
+    const char *checked = NULL;
+
+    for (size_t i = 0; i < p->n_routers; i++) {
+        if (p->routers[i].cfg.auth_file == checked)
+            continue;
+        if (config_check_auth_file(p, &p->routers[i]))
+            return -1;
+        checked = p->routers[i].cfg.auth_file;
+    }
+    return 0;
+}
+
 /* RPC-level authentication signs with the account's keys: an anonymous
  * router cannot have it. */
 static int config_check_rpc_auth(struct parser *p)
@@ -648,10 +677,8 @@ static int config_run(const char *name, const char *text, size_t len,
         goto out;
     if (config_check_rpc_auth(&p))
         goto out;
-    if (check_files)
-        for (size_t i = 0; i < p.n_routers; i++)
-            if (config_check_auth_file(&p, &p.routers[i]))
-                goto out;
+    if (check_files && config_check_auth_files(&p))
+        goto out;
 
     if (p.n_routers > 0) {
         p.out.routers = calloc(p.n_routers, sizeof *p.out.routers);

@@ -13,10 +13,10 @@
 #define ROUTER_PATH_MAX 1024
 
 /* One router stanza.  id is the row index: stable across reloads/restarts.
- * Copied by value (registry, prober, each probe in flight).  auth_file points
- * to an immutable string of the process-lifetime pool (strpool.h), so copies
- * stay small and valid after the config they came from is freed; NULL is
- * taken as "" (what a zeroed stanza in a test has). */
+ * auth_file points to an immutable string of the process-lifetime pool
+ * (strpool.h): routers sharing one file share the string, and it stays
+ * valid after the config it came from is freed; NULL is taken as "" (what
+ * a zeroed stanza in a test has). */
 struct router_config {
     uint32_t id;                        /* 1..4294967295, unique */
     char name[ROUTER_NAME_MAX];         /* operator's label */
@@ -32,8 +32,9 @@ struct router_config {
 };
 
 struct daemon_config {
-    unsigned max_concurrency;   /* probe workers */
+    unsigned max_concurrency;   /* probes in flight */
     unsigned trap_rate_per_min; /* notifications per minute, whole daemon */
+    bool first_probes_at_once;  /* new routers all due now, not spread */
     struct router_config *routers; /* sorted by id */
     size_t n_routers;
 };
@@ -59,7 +60,7 @@ int config_parse(const char *name, const char *text, size_t len,
 void config_free(struct daemon_config *cfg);
 
 /* Are cfg's routers present and sorted by strictly increasing id, as
- * config_load leaves them?  The registry and prober rely on it. */
+ * config_load leaves them?  The routers rely on it. */
 bool config_routers_sorted(const struct daemon_config *cfg);
 
 /* Do two router stanzas describe the same probe target and settings?

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - mprmon-subagent: options, daemon life cycle, signals.
  *
- * Signal handlers only set flags and write a byte to a pipe that the event
- * loop watches; stopping happens in the loop, between SNMP requests, and so
- * does the start of a reload, whose work then runs on a thread of its own
- * (reload.h) so that SNMP is served meanwhile. */
+ * One thread: Net-SNMP's agent loop also waits on the routers' completion
+ * descriptor and their next due time, and on a pipe that the signal
+ * handlers write a byte to.  Handlers only set flags; stopping and
+ * reloading happen in the loop, between SNMP requests.  A reload parses
+ * the file on this thread too: the largest file allowed takes well under
+ * a second, and nothing in it waits on the network. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -27,9 +29,7 @@
 #include "mib_table.h"
 #include "notify.h"
 #include "privdrop.h"
-#include "prober.h"
-#include "registry.h"
-#include "reload.h"
+#include "routers.h"
 
 #ifndef MPRMON_VERSION
 #define MPRMON_VERSION "unknown"
@@ -39,7 +39,8 @@
 #endif
 #define MAIN_DEFAULT_CONFIG MPRMON_SYSCONFDIR "/mprmon/mprmon.conf"
 
-/* Longest select() wait: a safety net only, signals wake the loop. */
+/* Longest select() wait: a safety net only, signals and completions wake
+ * the loop. */
 #define MAIN_MAX_WAIT_MS 1000
 
 struct main_options {
@@ -208,100 +209,75 @@ static int main_parse_options(int argc, char **argv, struct main_options *o)
 }
 
 struct main_daemon {
-    struct daemon_config cfg;
-    struct registry *reg;
-    struct prober *prober;
+    struct daemon_config cfg; /* settings; the routers own the router list */
+    struct routers *routers;
     struct notifier *notifier;
 };
 
-/* A reload's outcome, collected from its thread (reload.h): logged here,
- * and the new config kept, on the main thread. */
-static void main_reload_done(struct main_daemon *d, struct reload *r)
+/* SIGHUP: load the file again; a bad one changes nothing. */
+static void main_reload(struct main_daemon *d, const char *config_path)
 {
-    switch (r->status) {
-    case RELOAD_BAD_CONFIG:
+    struct daemon_config next;
+    char err[512];
+    size_t n;
+
+    memset(&next, 0, sizeof(next));
+    if (config_load(config_path, &next, err, sizeof(err)) != 0) {
         snmp_log(LOG_ERR,
-                 "mprmon: reload failed, keeping the old "
-                 "configuration: %s\n",
-                 r->err);
+                 "mprmon: reload failed, keeping the old configuration: %s\n",
+                 err);
         return;
-    case RELOAD_NO_MEMORY:
+    }
+    n = next.n_routers;
+    if (routers_apply_config(d->routers, &next, mono_now_ms()) != 0) {
         snmp_log(LOG_ERR, "mprmon: reload failed (no memory), keeping the "
                           "old configuration\n");
+        config_free(&next);
         return;
-    case RELOAD_APPLIED:
-        break;
     }
-    if (r->prober_partial)
-        snmp_log(LOG_ERR, "mprmon: the prober could not apply the new "
-                          "configuration fully\n");
-    if (r->cfg.max_concurrency != d->cfg.max_concurrency)
-        snmp_log(LOG_WARNING, "mprmon: a new concurrency takes effect at "
-                              "the next restart\n");
-    notify_set_rate(d->notifier, r->cfg.trap_rate_per_min);
+    notify_set_rate(d->notifier, next.trap_rate_per_min);
     config_free(&d->cfg);
-    d->cfg = r->cfg;
-    memset(&r->cfg, 0, sizeof(r->cfg));
-    snmp_log(LOG_INFO, "mprmon: configuration reloaded: %zu routers\n",
-             d->cfg.n_routers);
+    d->cfg = next;
+    snmp_log(LOG_INFO, "mprmon: configuration reloaded: %zu routers\n", n);
 }
 
-static int main_loop(struct main_daemon *d, struct reload *r,
-                     const char *config_path)
+/* How long the loop may sleep: until the next probe is due, at most
+ * MAIN_MAX_WAIT_MS. */
+static unsigned main_wait_ms(const struct main_daemon *d)
+{
+    long due = routers_next_wakeup_ms(d->routers, mono_now_ms());
+
+    return due < 0 || due > MAIN_MAX_WAIT_MS ? MAIN_MAX_WAIT_MS
+                                             : (unsigned)due;
+}
+
+static int main_loop(struct main_daemon *d, const char *config_path)
 {
     int fds[2];
     bool ready[2];
-    int rc = 0;
 
-    fds[0] = registry_event_fd(d->reg);
+    fds[0] = routers_fd(d->routers);
     fds[1] = main_signal_pipe[0];
     while (!main_stop_flag) {
-        if (agentx_poll(fds, ready, 2, MAIN_MAX_WAIT_MS) != 0) {
-            rc = -1;
-            break;
-        }
+        if (agentx_poll(fds, ready, 2, main_wait_ms(d)) != 0)
+            return -1;
         if (ready[1])
             main_drain_signal_pipe();
         if (main_stop_flag)
             break;
-        if (reload_collect(r, false))
-            main_reload_done(d, r);
-        /* SIGHUPs that come while a reload runs fold into one more reload
-         * after it, which reads the file as it is then. */
-        if (main_reload_flag && !reload_running(r)) {
+        if (main_reload_flag) {
             main_reload_flag = 0;
-            reload_start(r, config_path, d->reg, d->prober,
-                         main_signal_pipe[1]);
+            main_reload(d, config_path);
         }
-        if (ready[0])
-            notify_process(d->notifier, d->reg);
+        routers_process(d->routers, mono_now_ms());
+        notify_process(d->notifier, d->routers);
     }
-    /* The prober is stopped next: let a reload in progress finish first. */
-    if (reload_collect(r, true))
-        main_reload_done(d, r);
-    return rc;
-}
-
-/* Workers inherit the signal mask: keep SIGHUP/SIGTERM/SIGINT for the main
- * thread, so they never interrupt a probe's I/O and the loop sees them. */
-static struct prober *main_start_prober(struct main_daemon *d)
-{
-    sigset_t set, old;
-    struct prober *p;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    p = prober_start(d->reg, &d->cfg, d->cfg.max_concurrency);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return p;
+    return 0;
 }
 
 /*
  * -u: become the user once the AgentX session is open (snmpd's socket is
- * usually root's), before any prober thread exists.  The configuration is
+ * usually root's), before the first probe.  The configuration is
  * then loaded once more as that user, so that an auth file or config the
  * user cannot read is an error now, not at the first probe or reload:
  * from here on, reloads (SIGHUP) and every probe read the files as the
@@ -361,43 +337,34 @@ static void main_raise_nofile(size_t n_routers)
 static int main_run(const struct main_options *o, struct main_daemon *d)
 {
     struct agentx_options ax = {o->agentx_socket, 0};
-    struct reload reload;
+    size_t n = d->cfg.n_routers;
     int rc = -1;
 
-    main_raise_nofile(d->cfg.n_routers);
+    main_raise_nofile(n);
     if (agentx_init(&ax) != 0)
         return -1;
-    d->reg = registry_new(&d->cfg);
+    d->routers = routers_new();
     d->notifier = notify_new(d->cfg.trap_rate_per_min);
-    if (d->reg == NULL || d->notifier == NULL) {
+    if (d->routers == NULL || d->notifier == NULL ||
+        routers_apply_config(d->routers, &d->cfg, mono_now_ms()) != 0) {
         snmp_log(LOG_ERR, "mprmon: no memory\n");
         goto out;
     }
-    if (mib_table_register(d->reg, time(NULL)) != 0)
+    if (mib_table_register(d->routers, time(NULL)) != 0)
         goto out;
     agentx_start();
     if (o->user_spec != NULL && main_drop_root(o) != 0)
         goto out_unregister;
-    d->prober = main_start_prober(d);
-    if (d->prober == NULL) {
-        snmp_log(LOG_ERR, "mprmon: cannot start the prober\n");
-        goto out_unregister;
-    }
     snmp_log(LOG_INFO, "mprmon-subagent %s started: %zu routers\n",
-             MPRMON_VERSION, d->cfg.n_routers);
-    reload_init(&reload);
-    rc = main_loop(d, &reload, o->config_path);
-    reload_destroy(&reload);
+             MPRMON_VERSION, n);
+    rc = main_loop(d, o->config_path);
     snmp_log(LOG_INFO, "mprmon-subagent stopping\n");
-    prober_stop(d->prober);
-    d->prober = NULL;
 out_unregister:
     mib_table_unregister();
 out:
     agentx_shutdown();
     notify_free(d->notifier);
-    if (d->reg != NULL)
-        registry_free(d->reg);
+    routers_free(d->routers);
     return rc;
 }
 
@@ -468,7 +435,7 @@ int main(int argc, char **argv)
         else
             snmp_enable_syslog_ident(AGENTX_APP_NAME, LOG_DAEMON);
     }
-    /* Fork before any thread exists: the prober's workers would not
+    /* Fork before any thread exists: the library's I/O thread would not
      * survive it. */
     if (!opts.foreground &&
         netsnmp_daemonize(1, snmp_stderrlog_status()) != 0) {

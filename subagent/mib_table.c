@@ -6,7 +6,7 @@
  * requested one, so neither walks the rows.  Net-SNMP's table_data or
  * iterator helpers would copy or walk every row per request, which does not
  * stay fast at 10,000 rows and would need a second copy of the data that
- * the registry already publishes as an immutable snapshot. */
+ * the routers already publish as an immutable snapshot. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -26,7 +26,7 @@ static const oid mib_entry_oid[] = {MPRMON_MIB_OID, 1, 2, 1};
 #define MIB_N_SCALARS 3
 
 struct mib_state {
-    struct registry *reg;
+    struct routers *routers;
     u_char start_time[11]; /* DateAndTime */
     size_t start_time_len;
     netsnmp_handler_registration *scalar_regs[MIB_N_SCALARS];
@@ -40,7 +40,7 @@ static struct mib_state mib_state;
 
 int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
 {
-    size_t lo = 0, hi = s->n_rows;
+    size_t lo = 0, hi = snapshot_size(s);
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -49,7 +49,7 @@ int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
         else
             hi = mid;
     }
-    if (lo < s->n_rows && snapshot_row(s, lo)->id == id) {
+    if (lo < snapshot_size(s) && snapshot_row(s, lo)->id == id) {
         *pos = lo;
         return 0;
     }
@@ -59,7 +59,7 @@ int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
 /* Position of the first row whose id is greater than id (n_rows if none). */
 static size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id)
 {
-    size_t lo = 0, hi = s->n_rows;
+    size_t lo = 0, hi = snapshot_size(s);
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -94,7 +94,7 @@ enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
     unsigned long column;
     size_t row = 0;
 
-    if (s->n_rows == 0)
+    if (snapshot_size(s) == 0)
         return MIB_END;
     if (suffix_len == 0 || suffix[0] < MIB_COL_FIRST) {
         column = MIB_COL_FIRST;
@@ -105,11 +105,11 @@ enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
         /* column.id and column.id.anything both precede column.(id+1). */
         if (suffix_len >= 2) {
             if (suffix[1] > UINT32_MAX)
-                row = s->n_rows;
+                row = snapshot_size(s);
             else
                 row = mib_table_upper_bound(s, (uint32_t)suffix[1]);
         }
-        if (row == s->n_rows) {
+        if (row == snapshot_size(s)) {
             column++;
             row = 0;
         }
@@ -219,7 +219,7 @@ uint32_t mib_table_count_running(const struct snapshot *s)
 {
     uint32_t n = 0;
 
-    for (size_t i = 0; i < s->n_rows; i++)
+    for (size_t i = 0; i < snapshot_size(s); i++)
         if (snapshot_row(s, i)->service_state == MPR_SVC_RUNNING)
             n++;
     return n;
@@ -287,8 +287,8 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
     if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
         return SNMP_ERR_NOERROR; /* SETs are refused by HANDLER_CAN_RONLY */
 
-    s = registry_snapshot_acquire(st->reg);
-    now_ms = registry_now_ms();
+    s = routers_snapshot(st->routers);
+    now_ms = mono_now_ms();
     uptime = (uint32_t)netsnmp_get_agent_uptime();
 
     for (netsnmp_request_info *r = requests; r; r = r->next) {
@@ -341,7 +341,7 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
             mib_table_answer(vb, s, &cell, now_ms, uptime);
         }
     }
-    registry_snapshot_release(st->reg, s);
+    snapshot_release(s);
     return SNMP_ERR_NOERROR;
 }
 
@@ -369,11 +369,11 @@ static int mib_scalar_handler(netsnmp_mib_handler *handler,
             continue;
         }
         {
-            const struct snapshot *s = registry_snapshot_acquire(st->reg);
+            const struct snapshot *s = routers_snapshot(st->routers);
             uint32_t n = which == MIB_SCALAR_ROUTERS_CONFIGURED
-                             ? (uint32_t)s->n_rows
+                             ? (uint32_t)snapshot_size(s)
                              : mib_table_count_running(s);
-            registry_snapshot_release(st->reg, s);
+            snapshot_release(s);
             mib_value_num(&v, ASN_GAUGE, n);
         }
         mib_set_value(r->requestvb, &v);
@@ -384,13 +384,13 @@ static int mib_scalar_handler(netsnmp_mib_handler *handler,
 static const char *const mib_scalar_names[MIB_N_SCALARS] = {
     "mprRoutersConfigured", "mprRoutersServiceRunning", "mprSubagentStartTime"};
 
-int mib_table_register(struct registry *reg, time_t start)
+int mib_table_register(struct routers *routers, time_t start)
 {
     struct mib_state *st = &mib_state;
     u_char *dt;
 
     memset(st, 0, sizeof(*st));
-    st->reg = reg;
+    st->routers = routers;
     dt = date_n_time(&start, &st->start_time_len);
     if (st->start_time_len > sizeof(st->start_time))
         st->start_time_len = sizeof(st->start_time);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mib_table.h - MPRMON-MIB scalars and mprRouterTable over the registry's
+/* mib_table.h - MPRMON-MIB scalars and mprRouterTable over the routers'
  * snapshot.
  *
  * The handlers only read the current snapshot: no locks held across
@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-#include "registry.h"
+#include "routers.h"
+#include "snapshot.h"
 
 /* OID arcs of MPRMON-MIB (netSnmpExperimental.4173). */
 #define MPRMON_MIB_OID 1, 3, 6, 1, 4, 1, 8072, 9999, 4173
@@ -95,7 +96,7 @@ enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
  * The value of one cell.  TimeStamp columns are sysUpTime values, in
  * hundredths of a second, of when the event happened:
  *     ticks = uptime_ticks_now - (now_ms - event_ms) / 10
- * where now_ms is registry_now_ms() (the monotonic base of the row's *_ms
+ * where now_ms is mono_now_ms() (the monotonic base of the row's *_ms
  * fields) and uptime_ticks_now is netsnmp_get_agent_uptime().  Net-SNMP's
  * subagent sets that clock to the master's sysUpTime when it connects, so
  * the stamps compare with the master's sysUpTime and with the sysUpTime.0
@@ -115,9 +116,9 @@ uint32_t mib_table_timestamp(uint64_t event_ms, uint64_t now_ms,
 uint32_t mib_table_count_running(const struct snapshot *s);
 
 /* Register the scalars and the table with the agent; the handlers read
- * reg's snapshots.  start is the wall-clock start time
+ * the routers' snapshots.  start is the wall-clock start time
  * (mprSubagentStartTime).  Returns 0 or -1 (logged). */
-int mib_table_register(struct registry *reg, time_t start);
+int mib_table_register(struct routers *routers, time_t start);
 
 /* Unregister what mib_table_register registered. */
 void mib_table_unregister(void);

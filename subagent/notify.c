@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* notify.c - registry events -> notifications through the AgentX master. */
+/* notify.c - router events -> notifications through the AgentX master. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -11,13 +11,19 @@
 #include "notify.h"
 #include "mprapi.h"
 
-/* Events taken from the registry per batch. */
+/* Events taken from the routers per batch. */
 #define NOTIFY_BATCH 16
+
+/* Counts since start. */
+struct notify_stats {
+    uint64_t sent;
+    uint64_t suppressed;
+};
 
 struct notifier {
     struct notify_bucket bucket;
     struct notify_stats stats;
-    uint64_t dropped_seen; /* registry_events_dropped already logged */
+    uint64_t dropped_seen; /* routers_events_dropped already logged */
 };
 
 static const oid notify_trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
@@ -74,7 +80,7 @@ struct notifier *notify_new(unsigned rate_per_min)
 
     if (n == NULL)
         return NULL;
-    notify_bucket_init(&n->bucket, rate_per_min, registry_now_ms());
+    notify_bucket_init(&n->bucket, rate_per_min, mono_now_ms());
     return n;
 }
 
@@ -85,12 +91,7 @@ void notify_free(struct notifier *n)
 
 void notify_set_rate(struct notifier *n, unsigned rate_per_min)
 {
-    notify_bucket_set_rate(&n->bucket, rate_per_min, registry_now_ms());
-}
-
-void notify_get_stats(const struct notifier *n, struct notify_stats *out)
-{
-    *out = n->stats;
+    notify_bucket_set_rate(&n->bucket, rate_per_min, mono_now_ms());
 }
 
 static int notify_add_column(netsnmp_variable_list **list, unsigned column,
@@ -168,7 +169,7 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
 {
     void *list = NULL;
 
-    if (!notify_bucket_take(&n->bucket, registry_now_ms())) {
+    if (!notify_bucket_take(&n->bucket, mono_now_ms())) {
         n->stats.suppressed++;
         snmp_log(LOG_WARNING,
                  "mprmon: rate limit: suppressed %s for router %u (%.*s), "
@@ -193,22 +194,22 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
     n->stats.sent++;
 }
 
-size_t notify_process(struct notifier *n, struct registry *reg)
+size_t notify_process(struct notifier *n, struct routers *routers)
 {
-    /* On the stack: no allocation that could fail and leave the event fd
-     * readable with nothing taken from it. */
+    /* On the stack: no allocation that could fail and leave events
+     * queued. */
     struct router_event events[NOTIFY_BATCH];
     size_t sent_before = (size_t)n->stats.sent;
     uint64_t dropped;
     size_t got;
 
     do {
-        got = registry_take_events(reg, events, NOTIFY_BATCH);
+        got = routers_take_events(routers, events, NOTIFY_BATCH);
         for (size_t i = 0; i < got; i++)
             notify_one(n, &events[i]);
     } while (got == NOTIFY_BATCH);
 
-    dropped = registry_events_dropped(reg);
+    dropped = routers_events_dropped(routers);
     if (dropped != n->dropped_seen) {
         snmp_log(LOG_WARNING,
                  "mprmon: %llu state changes were lost before they could be "

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* notify.h - registry events -> MPRMON-MIB notifications, rate-limited.
+/* notify.h - router events -> MPRMON-MIB notifications, rate-limited.
  *
- * Each event from registry_take_events becomes one notification
+ * Each event from routers_take_events becomes one notification
  * (mprRouterServiceDown / ServiceUp / ConnectFailed) sent through the
  * AgentX master.  A token bucket (trap_rate_per_min, whole daemon) limits
  * them; the ones it drops are counted and logged. */
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "registry.h"
+#include "routers.h"
 
 /* Token bucket: holds up to rate_per_min tokens, refilled continuously at
  * rate_per_min per minute.  rate_per_min 0 sends none (config's
@@ -42,15 +42,9 @@ struct notifier *notify_new(unsigned rate_per_min);
 void notify_free(struct notifier *n);
 void notify_set_rate(struct notifier *n, unsigned rate_per_min);
 
-/* Counts since start. */
-struct notify_stats {
-    uint64_t sent;
-    uint64_t suppressed;
-};
-void notify_get_stats(const struct notifier *n, struct notify_stats *out);
-
-/* Drain reg's queued events and send them.  Returns how many were sent. */
-size_t notify_process(struct notifier *n, struct registry *reg);
+/* Drain the routers' queued events and send them.  Returns how many were
+ * sent. */
+size_t notify_process(struct notifier *n, struct routers *routers);
 
 /* The varbind list of one event's notification: snmpTrapOID.0, then
  * mprRouterName, ConnState, ServiceState, LastError, LastErrorText with the

@@ -1,12 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* probe_priv.h - what a probe result means: shared by registry and prober.
+/* probe_priv.h - what one probe found, and what that means.
  *
  * Pure functions, no locks and no I/O, so unit tests drive them directly. */
 #ifndef MPRMON_PROBE_PRIV_H
 #define MPRMON_PROBE_PRIV_H
 
 #include <stdbool.h>
-#include "registry.h"
+#include "row.h"
+
+/* What one probe found (filled by probing.c, or by tests). */
+struct probe_result {
+    DWORD connect_error;  /* the connect's code, or NO_ERROR if the held handle was reused */
+    bool connect_attempted;
+    DWORD service_error;  /* MprmonQueryServiceState's code */
+    MPRMON_SERVICE_STATE service_state;
+    DWORD info_error;     /* MprAdminServerGetInfo's code; only with a handle */
+    bool info_valid;
+    MPR_SERVER_0 info;
+    uint32_t latency_ms;
+    uint64_t finished_ms; /* monotonic ms */
+};
 
 /* The one-word verdict of a probe that hysteresis counts and that decides
  * the notifications:
@@ -26,10 +39,10 @@ enum probe_health {
 enum probe_health probe_classify(const struct probe_result *res);
 
 /* Errors after which a held handle is useless (the pipe or the session is
- * gone or out of step): the prober drops it and reconnects next time. */
+ * gone or out of step): it is dropped and reconnects next time. */
 bool probe_error_is_transport(DWORD code);
 
-/* Errors meaning nothing answered at all; the prober then skips the SCM
+/* Errors meaning nothing answered at all; a probe then skips the SCM
  * query, which would only wait for the same timeout again. */
 bool probe_error_is_unreachable(DWORD code);
 

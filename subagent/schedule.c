@@ -109,19 +109,15 @@ void sched_free(struct sched_heap *h)
     h->cap = 0;
 }
 
-uint64_t sched_next_delay_ms(unsigned interval_s, unsigned failures,
-                             unsigned hysteresis, uint32_t rnd)
+uint64_t sched_next_delay_ms(unsigned interval_s, unsigned backoff_steps,
+                             uint32_t rnd)
 {
     uint64_t base = (uint64_t)(interval_s > 0 ? interval_s : 1) * 1000u;
     uint64_t delay = base;
-    unsigned steps;
 
-    if (hysteresis == 0)
-        hysteresis = 1;
-    if (failures < hysteresis)
+    if (backoff_steps == 0)
         return base;
-    steps = failures - hysteresis + 1;
-    while (steps-- > 0 && delay < SCHED_BACKOFF_CAP_MS)
+    while (backoff_steps-- > 0 && delay < SCHED_BACKOFF_CAP_MS)
         delay *= 2;
     if (delay > SCHED_BACKOFF_CAP_MS)
         delay = SCHED_BACKOFF_CAP_MS;

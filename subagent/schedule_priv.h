@@ -43,15 +43,16 @@ void sched_remove(struct sched_heap *h, struct sched_node *node);
 void sched_free(struct sched_heap *h);
 
 /*
- * Delay until the next probe of a router after `failures` consecutive failed
- * probes.  Below `hysteresis` failures the router keeps its interval, so a
- * failure is confirmed (and notified) as fast as configured; after that the
- * delay doubles per failure, up to SCHED_BACKOFF_CAP_MS, and loses up to a
- * fifth to jitter (from rnd) so that routers that failed together do not
- * retry together.  Never less than the interval.
+ * Delay until the next probe of a router after `backoff_steps` failed
+ * probes that found it confirmed unreachable (0: it is not, or not yet).
+ * Without steps the router keeps its interval, so a failure is confirmed
+ * (and notified) as fast as configured; then the delay doubles per step, up
+ * to SCHED_BACKOFF_CAP_MS, and loses up to a fifth to jitter (from rnd) so
+ * that routers that failed together do not retry together.  Never less than
+ * the interval.
  */
-uint64_t sched_next_delay_ms(unsigned interval_s, unsigned failures,
-                             unsigned hysteresis, uint32_t rnd);
+uint64_t sched_next_delay_ms(unsigned interval_s, unsigned backoff_steps,
+                             uint32_t rnd);
 
 /* xorshift64*: cheap jitter, not for secrets.  *state must not be 0. */
 uint32_t sched_random(uint64_t *state);

@@ -13,8 +13,7 @@ subagent_libmprmon_snmp_la_LIBADD = $(NETSNMP_AGENT_LIBS)
 
 sbin_PROGRAMS += subagent/mprmon-subagent
 subagent_mprmon_subagent_SOURCES = subagent/main.c \
-	subagent/privdrop.c subagent/privdrop.h \
-	subagent/reload.c subagent/reload.h
+	subagent/privdrop.c subagent/privdrop.h
 subagent_mprmon_subagent_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DMPRMON_VERSION='"$(PACKAGE_VERSION)"' \
 	-DMPRMON_SYSCONFDIR='"$(sysconfdir)"'

@@ -30,6 +30,7 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_table.sh \
 	tests/integration/test_subagent_traps.sh \
 	tests/integration/test_subagent_restart.sh \
+	tests/integration/test_subagent_duplicate.sh \
 	tests/integration/test_subagent_reload.sh \
 	tests/integration/test_subagent_ratelimit.sh \
 	tests/integration/test_subagent_large.sh

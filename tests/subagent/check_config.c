@@ -23,6 +23,7 @@ START_TEST(test_good_file)
     static const char text[] = "# mprmon test\n"
                                "concurrency 4\n"
                                "trap-rate 12   # per minute\n"
+                               "first-probes at-once\n"
                                "\n"
                                "router 20 {\n"
                                "    name vpn gw#2  # a comment\n"
@@ -54,6 +55,7 @@ START_TEST(test_good_file)
     ck_assert_int_eq(parse(text, &cfg, err, sizeof err), 0);
     ck_assert_uint_eq(cfg.max_concurrency, 4);
     ck_assert_uint_eq(cfg.trap_rate_per_min, 12);
+    ck_assert(cfg.first_probes_at_once);
     ck_assert_uint_eq(cfg.n_routers, 3);
     /* Sorted by id whatever the order in the file. */
     ck_assert_uint_eq(cfg.routers[0].id, 3);
@@ -158,6 +160,7 @@ START_TEST(test_empty_and_defaults)
     ck_assert_uint_eq(cfg.n_routers, 0);
     ck_assert_uint_eq(cfg.max_concurrency, 8);
     ck_assert_uint_eq(cfg.trap_rate_per_min, 30);
+    ck_assert(!cfg.first_probes_at_once);
     config_free(&cfg);
 
     ck_assert_int_eq(parse("router 1 {\nname a\naddress b\nauth-file none\n}"
@@ -233,6 +236,8 @@ static const struct bad_case {
     {"concurrency 257\n", 1, "1..256"},
     {"concurrency 2\nconcurrency 3\n", 2, "given twice"},
     {"trap-rate 10001\n", 1, "0..10000"},
+    {"first-probes soon\n", 1, "'spread' or 'at-once'"},
+    {"first-probes spread\nfirst-probes at-once\n", 2, "given twice"},
     {"router 1 {\n name a\x01\n}\n", 2, "control character"},
     {"router 1 {\n name caf\xc3\xa9\n address b\n}\n", 2, "printable ASCII"},
     {"router 1\n{\n", 1, "expected"},

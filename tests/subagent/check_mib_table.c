@@ -12,48 +12,51 @@
 #include "mib_table.h"
 #include "mprapi.h"
 
-/* Row i of a test snapshot, writable. */
-static struct router_row *snap_row_w(struct snapshot *s, size_t i)
+/* A row as a fresh router with this id has it. */
+static struct router_row test_row(uint32_t id)
 {
-    return &s->chunks[i / SNAPSHOT_CHUNK_ROWS]->rows[i % SNAPSHOT_CHUNK_ROWS];
+    struct router_row r;
+
+    memset(&r, 0, sizeof(r));
+    r.id = id;
+    snprintf(r.name, sizeof(r.name), "router-%u", (unsigned)id);
+    snprintf(r.address, sizeof(r.address), "10.0.0.%u", (unsigned)(id % 250));
+    r.conn_state = MPR_CONN_DISCONNECTED;
+    r.service_state = MPR_SVC_UNKNOWN;
+    return r;
 }
 
-/* A snapshot made by hand, the way the registry lays it out. */
-static struct snapshot *snap_new(const uint32_t *ids, size_t n)
+static struct router_row *test_rows(const uint32_t *ids, size_t n)
 {
-    struct snapshot *s = calloc(1, sizeof(*s) + SNAPSHOT_CHUNKS(n) *
-                                                    sizeof(s->chunks[0]));
+    struct router_row *rows = calloc(n + 1, sizeof(*rows));
+
+    ck_assert_ptr_nonnull(rows);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = test_row(ids[i]);
+    return rows;
+}
+
+/* A snapshot of fresh rows with these ids, through the constructor. */
+static const struct snapshot *snap_new(const uint32_t *ids, size_t n)
+{
+    struct router_row *rows = test_rows(ids, n);
+    const struct snapshot *s = snapshot_new(rows, n);
 
     ck_assert_ptr_nonnull(s);
-    s->n_rows = n;
-    for (size_t k = 0; k < SNAPSHOT_CHUNKS(n); k++) {
-        s->chunks[k] = calloc(1, sizeof(*s->chunks[k]));
-        ck_assert_ptr_nonnull(s->chunks[k]);
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct router_row *r = snap_row_w(s, i);
-        r->id = ids[i];
-        snprintf(r->name, sizeof(r->name), "router-%u", (unsigned)ids[i]);
-        snprintf(r->address, sizeof(r->address), "10.0.0.%u",
-                 (unsigned)(ids[i] % 250));
-        r->conn_state = MPR_CONN_DISCONNECTED;
-        r->service_state = MPR_SVC_UNKNOWN;
-    }
+    free(rows);
     return s;
 }
 
-static void snap_free(struct snapshot *s)
+static void snap_free(const struct snapshot *s)
 {
-    for (size_t k = 0; k < SNAPSHOT_CHUNKS(s->n_rows); k++)
-        free(s->chunks[k]);
-    free(s);
+    snapshot_release(s);
 }
 
 static const uint32_t ids4[] = {3, 7, 100, 4294967295u};
 
 START_TEST(test_find_row)
 {
-    struct snapshot *s = snap_new(ids4, 4);
+    const struct snapshot *s = snap_new(ids4, 4);
     size_t pos = 99;
 
     for (size_t i = 0; i < 4; i++) {
@@ -69,7 +72,7 @@ END_TEST
 
 START_TEST(test_lookup_exact)
 {
-    struct snapshot *s = snap_new(ids4, 4);
+    const struct snapshot *s = snap_new(ids4, 4);
     struct mib_cell cell = {0, 0};
     unsigned long ok[] = {MIB_COL_NAME, 7};
     unsigned long last[] = {MIB_COL_PROBES, 4294967295ul};
@@ -127,7 +130,7 @@ static void expect_end(const struct snapshot *s, const unsigned long *suf,
 
 START_TEST(test_lookup_next_edges)
 {
-    struct snapshot *s = snap_new(ids4, 4);
+    const struct snapshot *s = snap_new(ids4, 4);
     unsigned long a[] = {0};
     unsigned long b[] = {MIB_COL_INDEX, 999};
     unsigned long c[] = {MIB_COL_NAME};
@@ -172,7 +175,7 @@ static size_t walk(const struct snapshot *s)
         if (len == 2)
             ck_assert(next[0] > cur[0] ||
                       (next[0] == cur[0] && next[1] > cur[1]));
-        ck_assert_uint_eq(cell.row, n % s->n_rows);
+        ck_assert_uint_eq(cell.row, n % snapshot_size(s));
         memcpy(cur, next, sizeof(cur));
         len = 2;
         n++;
@@ -184,7 +187,7 @@ START_TEST(test_walk_large)
 {
     const size_t nrows = 10000;
     uint32_t *ids = calloc(nrows, sizeof(*ids));
-    struct snapshot *s;
+    const struct snapshot *s;
 
     ck_assert_ptr_nonnull(ids);
     /* Sparse ids: gaps must not produce phantom rows. */
@@ -200,8 +203,8 @@ END_TEST
 
 START_TEST(test_cell_values)
 {
-    struct snapshot *s = snap_new(ids4, 1);
-    struct router_row *r = snap_row_w(s, 0);
+    struct router_row row = test_row(ids4[0]);
+    struct router_row *r = &row;
     struct mib_value v;
 
     r->conn_state = MPR_CONN_FAILED;
@@ -270,26 +273,23 @@ START_TEST(test_cell_values)
 
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_INDEX, 0, 0, &v), -1);
     ck_assert_int_eq(mib_table_cell_value(r, MIB_COL_LAST + 1, 0, 0, &v), -1);
-    snap_free(s);
 }
 END_TEST
 
 START_TEST(test_unterminated_name)
 {
-    struct snapshot *s = snap_new(ids4, 1);
+    struct router_row row = test_row(ids4[0]);
     struct mib_value v;
 
-    memset(snap_row_w(s, 0)->name, 'x', sizeof(snap_row_w(s, 0)->name));
-    ck_assert_int_eq(mib_table_cell_value(snap_row_w(s, 0), MIB_COL_NAME, 0, 0, &v),
-                     0);
-    ck_assert_uint_eq(v.str_len, sizeof(snap_row_w(s, 0)->name));
-    snap_free(s);
+    memset(row.name, 'x', sizeof(row.name));
+    ck_assert_int_eq(mib_table_cell_value(&row, MIB_COL_NAME, 0, 0, &v), 0);
+    ck_assert_uint_eq(v.str_len, sizeof(row.name));
 }
 END_TEST
 
 START_TEST(test_timestamps)
 {
-    struct snapshot *s = snap_new(ids4, 1);
+    struct router_row row = test_row(ids4[0]);
     struct mib_value v;
 
     /* never happened */
@@ -301,31 +301,33 @@ START_TEST(test_timestamps)
     /* before the agent started: clamp to 0 */
     ck_assert_uint_eq(mib_table_timestamp(1000, 50000, 3000), 0);
 
-    snap_row_w(s, 0)->last_change_ms = 47500;
-    snap_row_w(s, 0)->last_probe_ms = 49990;
+    row.last_change_ms = 47500;
+    row.last_probe_ms = 49990;
     ck_assert_int_eq(
-        mib_table_cell_value(snap_row_w(s, 0), MIB_COL_LAST_CHANGE, 50000, 3000, &v),
-        0);
+        mib_table_cell_value(&row, MIB_COL_LAST_CHANGE, 50000, 3000, &v), 0);
     ck_assert_int_eq(v.type, ASN_TIMETICKS);
     ck_assert_uint_eq(v.num, 2750);
     ck_assert_int_eq(
-        mib_table_cell_value(snap_row_w(s, 0), MIB_COL_LAST_PROBE, 50000, 3000, &v),
-        0);
+        mib_table_cell_value(&row, MIB_COL_LAST_PROBE, 50000, 3000, &v), 0);
     ck_assert_uint_eq(v.num, 2999);
-    snap_free(s);
 }
 END_TEST
 
 START_TEST(test_count_running)
 {
-    struct snapshot *s = snap_new(ids4, 4);
+    const struct snapshot *s = snap_new(ids4, 4);
+    struct router_row *rows = test_rows(ids4, 4);
 
     ck_assert_uint_eq(mib_table_count_running(s), 0);
-    snap_row_w(s, 0)->service_state = MPR_SVC_RUNNING;
-    snap_row_w(s, 3)->service_state = MPR_SVC_RUNNING;
-    snap_row_w(s, 2)->service_state = MPR_SVC_STOPPED;
+    snap_free(s);
+    rows[0].service_state = MPR_SVC_RUNNING;
+    rows[3].service_state = MPR_SVC_RUNNING;
+    rows[2].service_state = MPR_SVC_STOPPED;
+    s = snapshot_new(rows, 4);
+    ck_assert_ptr_nonnull(s);
     ck_assert_uint_eq(mib_table_count_running(s), 2);
     snap_free(s);
+    free(rows);
 }
 END_TEST
 

@@ -1,31 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* check_prober_rras.c - the prober against the RRAS test peer
- * (tests/peers/rras_peer.py: impacket's SMB server with DIMSVC and SCMR).
+/* check_routers_rras.c - the routers, on the test's own loop (drive.h),
+ * against the RRAS test peer (tests/peers/rras_peer.py: impacket's SMB
+ * server with DIMSVC and SCMR).
  *
- * Run by test_prober_rras.sh, which starts the peer and exports
+ * Run by test_routers_rras.sh, which starts the peer and exports
  * RRAS_R1_PORT, RRAS_R1_AUTHFILE, RRAS_R1_STATEFILE; without them the test
  * is skipped (77).  The service is stopped and started through the peer's
  * state file, as rras_peer_set_service does. */
 #include <check.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "subagent/prober.h"
+#include "drive.h"
+#include "subagent/routers.h"
 
 static const char *peer_port, *peer_auth, *peer_state, *tmpdir;
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 static void set_service(const char *state)
 {
@@ -57,85 +50,77 @@ static void write_bad_auth(char *path, size_t len)
     close(fd);
 }
 
-static struct router_row row_of(struct registry *reg, uint32_t id)
-{
-    const struct snapshot *s = registry_snapshot_acquire(reg);
-    const struct router_row *row = snapshot_find(s, id);
-    struct router_row copy;
-
-    ck_assert_ptr_nonnull(row);
-    copy = *row;
-    registry_snapshot_release(reg, s);
-    return copy;
-}
-
-static struct router_row wait_probes(struct registry *reg, uint32_t id,
+static struct router_row wait_probes(struct routers *r, uint32_t id,
                                      uint32_t probes, unsigned limit_ms)
 {
-    uint64_t end = registry_now_ms() + limit_ms;
+    struct router_row row;
 
-    for (;;) {
-        struct router_row row = row_of(reg, id);
-        if (row.probes >= probes)
-            return row;
-        ck_assert_msg(registry_now_ms() < end,
-                      "router %u: %u probes in %u ms, wanted %u", (unsigned)id,
-                      (unsigned)row.probes, limit_ms, (unsigned)probes);
-        sleep_ms(20);
-    }
+    ck_assert_msg(drive_until_probes(r, id, probes, limit_ms, &row),
+                  "router %u: %u probes in %u ms, wanted %u", (unsigned)id,
+                  (unsigned)row.probes, limit_ms, (unsigned)probes);
+    return row;
 }
 
-/* Wait, through the event fd as the main loop does, for one event of
- * router id; fails on any other event or after limit_ms. */
-static struct router_event wait_event(struct registry *reg, uint32_t id,
+/* Run the loop until there is an event, which must be router id's; fails
+ * after limit_ms. */
+static struct router_event wait_event(struct routers *r, uint32_t id,
                                       unsigned limit_ms)
 {
-    struct pollfd p = {.fd = registry_event_fd(reg), .events = POLLIN};
+    uint64_t end = mono_now_ms() + limit_ms;
     struct router_event ev;
 
-    ck_assert_msg(poll(&p, 1, (int)limit_ms) == 1, "no event within %u ms",
-                  limit_ms);
-    ck_assert_uint_eq(registry_take_events(reg, &ev, 1), 1);
+    while (routers_take_events(r, &ev, 1) == 0) {
+        ck_assert_msg(mono_now_ms() < end, "no event within %u ms",
+                      limit_ms);
+        drive_for(r, 20);
+    }
     ck_assert_uint_eq(ev.row.id, id);
     return ev;
+}
+
+static struct routers *start_routers(struct daemon_config *cfg)
+{
+    struct routers *r = routers_new();
+
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(routers_apply_config(r, cfg, mono_now_ms()), 0);
+    config_free(cfg);
+    return r;
 }
 
 START_TEST(test_probe_rras_peer)
 {
     struct daemon_config cfg;
-    struct registry *reg;
-    struct prober *p;
+    struct routers *r;
     struct router_row row;
     struct router_event ev;
     char bad_auth[1024];
 
     write_bad_auth(bad_auth, sizeof bad_auth);
     memset(&cfg, 0, sizeof cfg);
+    cfg.max_concurrency = 2;
     cfg.routers = calloc(2, sizeof *cfg.routers);
     ck_assert_ptr_nonnull(cfg.routers);
     cfg.n_routers = 2;
     for (size_t i = 0; i < 2; i++) {
-        struct router_config *r = &cfg.routers[i];
-        r->id = (uint32_t)(i + 1);
-        snprintf(r->name, sizeof r->name, "peer%zu", i + 1);
-        strcpy(r->address, "127.0.0.1");
-        r->port = (unsigned)atoi(peer_port);
-        r->interval_s = 1;
-        r->timeout_ms = 5000;
-        r->hysteresis = 2;
-        r->encryption = MPRMON_ENCRYPTION_OFF;
+        struct router_config *c = &cfg.routers[i];
+        c->id = (uint32_t)(i + 1);
+        snprintf(c->name, sizeof c->name, "peer%zu", i + 1);
+        strcpy(c->address, "127.0.0.1");
+        c->port = (unsigned)atoi(peer_port);
+        c->interval_s = 1;
+        c->timeout_ms = 5000;
+        c->hysteresis = 2;
+        c->encryption = MPRMON_ENCRYPTION_OFF;
     }
-    /* Both outlive the prober, which is all a router_config asks. */
+    /* Both outlive the routers, which is all a router_config asks. */
     cfg.routers[0].auth_file = peer_auth;
     cfg.routers[1].auth_file = bad_auth;
 
-    reg = registry_new(&cfg);
-    ck_assert_ptr_nonnull(reg);
-    p = prober_start(reg, &cfg, 2);
-    ck_assert_ptr_nonnull(p);
+    r = start_routers(&cfg);
 
     /* Up: one connect, the handle kept for the following probes. */
-    row = wait_probes(reg, 1, 3, 20000);
+    row = wait_probes(r, 1, 3, 20000);
     ck_assert_int_eq(row.conn_state, MPR_CONN_CONNECTED);
     ck_assert_int_eq(row.service_state, MPR_SVC_RUNNING);
     ck_assert_msg(row.last_error == 0, "last_error %u (%s)",
@@ -147,7 +132,7 @@ START_TEST(test_probe_rras_peer)
     ck_assert_uint_eq(row.connect_failures, 0);
 
     /* The wrong password: refused, notified once confirmed. */
-    ev = wait_event(reg, 2, 20000);
+    ev = wait_event(r, 2, 20000);
     ck_assert_int_eq(ev.kind, ROUTER_EVENT_CONNECT_FAILED);
     ck_assert_int_eq(ev.row.conn_state, MPR_CONN_FAILED);
     ck_assert_msg(ev.row.last_error == ERROR_ACCESS_DENIED,
@@ -157,25 +142,24 @@ START_TEST(test_probe_rras_peer)
 
     /* RemoteAccess stops: SERVICE_DOWN after two agreeing probes. */
     set_service("stopped");
-    ev = wait_event(reg, 1, 20000);
+    ev = wait_event(r, 1, 20000);
     ck_assert_int_eq(ev.kind, ROUTER_EVENT_SERVICE_DOWN);
     ck_assert_int_eq(ev.row.service_state, MPR_SVC_STOPPED);
     ck_assert(!ev.row.info_valid);
 
     /* And starts again: SERVICE_UP, with a fresh connection. */
     set_service("running");
-    ev = wait_event(reg, 1, 20000);
+    ev = wait_event(r, 1, 20000);
     ck_assert_int_eq(ev.kind, ROUTER_EVENT_SERVICE_UP);
     ck_assert_int_eq(ev.row.conn_state, MPR_CONN_CONNECTED);
     ck_assert_int_eq(ev.row.service_state, MPR_SVC_RUNNING);
     ck_assert(ev.row.info_valid);
     ck_assert_uint_ge(ev.row.connect_attempts, 2);
 
-    prober_stop(p);
     /* Nothing else was notified (router 2 stays failed: no repeat). */
-    ck_assert_uint_eq(registry_take_events(reg, &ev, 1), 0);
-    registry_free(reg);
-    config_free(&cfg);
+    ck_assert_uint_eq(routers_take_events(r, &ev, 1), 0);
+    ck_assert_uint_eq(routers_events_dropped(r), 0);
+    routers_free(r);
 }
 END_TEST
 
@@ -209,12 +193,12 @@ static int peer_router(const char *name, uint32_t id, struct router_config *r)
 START_TEST(test_scm_denied_and_no_router)
 {
     struct daemon_config cfg;
-    struct registry *reg;
-    struct prober *p;
+    struct routers *r;
     struct router_row row;
     struct router_event ev;
 
     memset(&cfg, 0, sizeof cfg);
+    cfg.max_concurrency = 2;
     cfg.routers = calloc(2, sizeof *cfg.routers);
     ck_assert_ptr_nonnull(cfg.routers);
     cfg.n_routers = 2;
@@ -223,21 +207,18 @@ START_TEST(test_scm_denied_and_no_router)
         config_free(&cfg);
         ck_abort_msg("peers r2 and r3 are not running");
     }
-    reg = registry_new(&cfg);
-    ck_assert_ptr_nonnull(reg);
-    p = prober_start(reg, &cfg, 2);
-    ck_assert_ptr_nonnull(p);
+    r = start_routers(&cfg);
 
     /* SCM denied but DIMSVC bound: the router is up, the SCM's answer is
      * shown, the level-0 info is read, nothing is notified. */
-    row = wait_probes(reg, 2, 3, 20000);
+    row = wait_probes(r, 2, 3, 20000);
     ck_assert_int_eq(row.conn_state, MPR_CONN_CONNECTED);
     ck_assert_int_eq(row.service_state, MPR_SVC_ACCESS_DENIED);
     ck_assert(row.info_valid);
     ck_assert_uint_eq(row.connect_attempts, 1);
 
     /* No ROUTER pipe while the SCM says running: DIMSVC is unreachable. */
-    ev = wait_event(reg, 3, 20000);
+    ev = wait_event(r, 3, 20000);
     ck_assert_int_eq(ev.kind, ROUTER_EVENT_CONNECT_FAILED);
     ck_assert_int_eq(ev.row.conn_state, MPR_CONN_FAILED);
     ck_assert_int_eq(ev.row.service_state, MPR_SVC_RUNNING);
@@ -245,10 +226,8 @@ START_TEST(test_scm_denied_and_no_router)
                   (unsigned)ev.row.last_error,
                   MprmonErrorName(ev.row.last_error));
 
-    prober_stop(p);
-    ck_assert_uint_eq(registry_take_events(reg, &ev, 1), 0);
-    registry_free(reg);
-    config_free(&cfg);
+    ck_assert_uint_eq(routers_take_events(r, &ev, 1), 0);
+    routers_free(r);
 }
 END_TEST
 
@@ -265,10 +244,10 @@ int main(void)
     tmpdir = getenv("MPRMON_TEST_TMP");
     if (peer_port == NULL || peer_auth == NULL || peer_state == NULL ||
         tmpdir == NULL) {
-        printf("SKIP: no RRAS peer (run through test_prober_rras.sh)\n");
+        printf("SKIP: no RRAS peer (run through test_routers_rras.sh)\n");
         return 77;
     }
-    s = suite_create("prober_rras");
+    s = suite_create("routers_rras");
     tc = tcase_create("peer");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_probe_rras_peer);

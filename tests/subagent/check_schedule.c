@@ -7,31 +7,30 @@
 
 START_TEST(test_delay_before_confirmation)
 {
-    /* Until hysteresis failures are seen the interval holds, so a failure
-     * is confirmed as fast as configured. */
-    ck_assert_uint_eq(sched_next_delay_ms(30, 0, 2, 12345), 30000);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 1, 2, 12345), 30000);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 2, 3, 0xffffffffu), 30000);
-    ck_assert_uint_eq(sched_next_delay_ms(5, 0, 0, 7), 5000);
-    ck_assert_uint_eq(sched_next_delay_ms(0, 0, 1, 7), 1000);
+    /* No backoff step yet: the interval holds, so a failure is confirmed
+     * as fast as configured. */
+    ck_assert_uint_eq(sched_next_delay_ms(30, 0, 12345), 30000);
+    ck_assert_uint_eq(sched_next_delay_ms(30, 0, 0xffffffffu), 30000);
+    ck_assert_uint_eq(sched_next_delay_ms(5, 0, 7), 5000);
+    ck_assert_uint_eq(sched_next_delay_ms(0, 0, 7), 1000);
 }
 END_TEST
 
 START_TEST(test_delay_doubles_to_cap)
 {
     /* rnd 0 = no jitter: exact doubling. */
-    ck_assert_uint_eq(sched_next_delay_ms(30, 2, 2, 0), 60000);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 3, 2, 0), 120000);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 4, 2, 0), 240000);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 5, 2, 0), 480000);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 6, 2, 0), SCHED_BACKOFF_CAP_MS);
-    ck_assert_uint_eq(sched_next_delay_ms(30, 4000000000u, 2, 0),
+    ck_assert_uint_eq(sched_next_delay_ms(30, 1, 0), 60000);
+    ck_assert_uint_eq(sched_next_delay_ms(30, 2, 0), 120000);
+    ck_assert_uint_eq(sched_next_delay_ms(30, 3, 0), 240000);
+    ck_assert_uint_eq(sched_next_delay_ms(30, 4, 0), 480000);
+    ck_assert_uint_eq(sched_next_delay_ms(30, 5, 0), SCHED_BACKOFF_CAP_MS);
+    ck_assert_uint_eq(sched_next_delay_ms(30, 3999999999u, 0),
                       SCHED_BACKOFF_CAP_MS);
-    ck_assert_uint_eq(sched_next_delay_ms(1, 1, 1, 0), 2000);
+    ck_assert_uint_eq(sched_next_delay_ms(1, 1, 0), 2000);
     /* An interval above the cap is kept: backoff never probes faster. */
-    ck_assert_uint_eq(sched_next_delay_ms(3600, 9, 1, 0), 3600000);
-    ck_assert_uint_eq(sched_next_delay_ms(3600, 9, 1, 999999), 3600000);
-    ck_assert_uint_eq(sched_next_delay_ms(86400, 50, 1, 0), 86400000u);
+    ck_assert_uint_eq(sched_next_delay_ms(3600, 9, 0), 3600000);
+    ck_assert_uint_eq(sched_next_delay_ms(3600, 9, 999999), 3600000);
+    ck_assert_uint_eq(sched_next_delay_ms(86400, 50, 0), 86400000u);
 }
 END_TEST
 
@@ -41,7 +40,7 @@ START_TEST(test_delay_jitter_range)
     uint64_t lo = UINT64_MAX, hi = 0;
 
     for (int i = 0; i < 10000; i++) {
-        uint64_t d = sched_next_delay_ms(30, 3, 2, sched_random(&state));
+        uint64_t d = sched_next_delay_ms(30, 2, sched_random(&state));
         ck_assert_uint_le(d, 120000);
         ck_assert_uint_ge(d, 96000); /* loses at most a fifth */
         lo = d < lo ? d : lo;
@@ -51,7 +50,7 @@ START_TEST(test_delay_jitter_range)
     ck_assert_uint_lt(lo, 98000);
     ck_assert_uint_gt(hi, 118000);
     for (int i = 0; i < 1000; i++) {
-        uint64_t d = sched_next_delay_ms(2, 1, 1, sched_random(&state));
+        uint64_t d = sched_next_delay_ms(2, 1, sched_random(&state));
         ck_assert_uint_ge(d, 3200);
         ck_assert_uint_le(d, 4000);
     }

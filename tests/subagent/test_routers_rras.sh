@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/subagent/test_prober_rras.sh - the prober against the RRAS test peer:
+# tests/subagent/test_routers_rras.sh - the routers against the RRAS test peer:
 # starts three peers (normal, SCM refusing, no ROUTER pipe), then runs
-# check_prober_rras (through run-test.sh, so MPRMON_VALGRIND=1 covers it)
+# check_routers_rras (through run-test.sh, so MPRMON_VALGRIND=1 covers it)
 # with the peers' ports and files in its environment.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -21,7 +21,7 @@ rras_peer_start r2 --scm-deny || exit 1
 rras_peer_start r3 --no-router || exit 1
 
 "${SHELL:-/bin/sh}" "$top_srcdir/tests/run-test.sh" \
-    "$top_builddir/tests/subagent/check_prober_rras"
+    "$top_builddir/tests/subagent/check_routers_rras"
 rc=$?
 if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
     for log in "$RRAS_R1_LOG" "$RRAS_R2_LOG" "$RRAS_R3_LOG"; do

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * probing.c - the steps of one probe, each an asynchronous library call:
+ *
+ *   1. no handle held: connect;
+ *   2. the SCM's word on RemoteAccess, skipped when the connect found
+ *      nothing answering (it would only wait for the same timeout again);
+ *   3. with a handle, and the service not stopped: level-0 information.
+ *      A transport failure drops the handle; the next probe reconnects.
+ *
+ * A call that fails to start is taken as that step's completion, so every
+ * path ends in routers_probe_done.
+ */
+#include "routers_priv.h"
+
+#include <string.h>
+
+static MPRMON_CONNECT_OPTIONS probing_options(const struct router_config *c)
+{
+    MPRMON_CONNECT_OPTIONS o;
+
+    memset(&o, 0, sizeof o);
+    o.dwPort = c->port;
+    o.dwTimeoutMs = c->timeout_ms;
+    o.encryption = c->encryption;
+    o.dwRpcAuthLevel = c->rpc_auth_level;
+    o.pszCredentialsFile =
+        c->auth_file != NULL && c->auth_file[0] != '\0' ? c->auth_file : NULL;
+    return o;
+}
+
+/* A step that could not start completes at once with its code. */
+static void probing_failed_to_start(struct routers *r, struct router *t,
+                                    MPRMON_REQUEST_KIND kind, DWORD rc)
+{
+    MPRMON_COMPLETION c;
+
+    memset(&c, 0, sizeof c);
+    c.kind = kind;
+    c.pCookie = t;
+    c.dwError = rc;
+    c.serviceState = MPRMON_SERVICE_UNKNOWN;
+    probing_step_done(r, t, &c);
+}
+
+static void probing_call(struct routers *r, struct router *t,
+                         MPRMON_REQUEST_KIND kind)
+{
+    MPRMON_CONNECT_OPTIONS o = probing_options(&t->cfg);
+    LPWSTR name = NULL;
+    DWORD rc;
+
+    t->step = kind == MPRMON_REQUEST_SERVER_CONNECT ? PROBE_CONNECT
+              : kind == MPRMON_REQUEST_SERVICE_STATE ? PROBE_SERVICE
+                                                     : PROBE_INFO;
+    if (kind == MPRMON_REQUEST_SERVER_GET_INFO) {
+        rc = MprmonAsyncServerGetInfo(r->queue, t->handle, 0, 0, t,
+                                      &t->request);
+    } else if ((name = MprmonUtf8ToWide(t->cfg.address)) == NULL) {
+        rc = ERROR_NOT_ENOUGH_MEMORY; /* the config checked the name */
+    } else if (kind == MPRMON_REQUEST_SERVER_CONNECT) {
+        rc = MprmonAsyncServerConnect(r->queue, name, &o, 0, t, &t->request);
+    } else {
+        rc = MprmonAsyncQueryServiceState(r->queue, name, &o, 0, t,
+                                          &t->request);
+    }
+    MprAdminBufferFree(name);
+    if (rc != NO_ERROR)
+        probing_failed_to_start(r, t, kind, rc);
+}
+
+static void probing_drop_handle(struct router *t)
+{
+    MprmonServerDisconnectNoWait(t->handle);
+    t->handle = NULL;
+}
+
+static void probing_show_connecting(struct routers *r, struct router *t)
+{
+    struct router_row *row;
+
+    if (row_store_row(r->store, t->pos)->conn_state == MPR_CONN_CONNECTING)
+        return;
+    /* No memory for the row: it just does not show CONNECTING. */
+    row = routers_row_for_write(r, t);
+    if (row != NULL)
+        row->conn_state = MPR_CONN_CONNECTING;
+}
+
+void probing_start(struct routers *r, struct router *t, uint64_t now_ms)
+{
+    memset(&t->res, 0, sizeof t->res);
+    t->res.service_state = MPRMON_SERVICE_UNKNOWN;
+    t->started_ms = now_ms;
+    r->in_flight++;
+    if (t->handle == NULL) {
+        probing_show_connecting(r, t);
+        t->res.connect_attempted = true;
+        probing_call(r, t, MPRMON_REQUEST_SERVER_CONNECT);
+    } else {
+        probing_call(r, t, MPRMON_REQUEST_SERVICE_STATE);
+    }
+}
+
+static void probing_end(struct routers *r, struct router *t)
+{
+    uint64_t now = mono_now_ms();
+    uint64_t took = now > t->started_ms ? now - t->started_ms : 0;
+
+    t->step = PROBE_IDLE;
+    t->request = 0;
+    r->in_flight--;
+    t->res.finished_ms = now;
+    t->res.latency_ms = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
+    routers_probe_done(r, t);
+}
+
+static void probing_connected(struct routers *r, struct router *t,
+                              const MPRMON_COMPLETION *c)
+{
+    t->res.connect_error = c->dwError;
+    if (c->dwError == NO_ERROR)
+        t->handle = c->hMprServer;
+    if (probe_error_is_unreachable(c->dwError)) {
+        t->res.service_state = MPRMON_SERVICE_UNREACHABLE;
+        t->res.service_error = c->dwError;
+        probing_end(r, t);
+        return;
+    }
+    probing_call(r, t, MPRMON_REQUEST_SERVICE_STATE);
+}
+
+static void probing_service_known(struct routers *r, struct router *t,
+                                  const MPRMON_COMPLETION *c)
+{
+    t->res.service_error = c->dwError;
+    t->res.service_state = c->serviceState;
+    if (t->handle == NULL) {
+        probing_end(r, t);
+    } else if (c->serviceState == MPRMON_SERVICE_STOPPED ||
+               c->serviceState == MPRMON_SERVICE_NOT_INSTALLED) {
+        /* The binding outlived the service: start clean next time. */
+        probing_drop_handle(t);
+        probing_end(r, t);
+    } else {
+        probing_call(r, t, MPRMON_REQUEST_SERVER_GET_INFO);
+    }
+}
+
+static void probing_info_read(struct routers *r, struct router *t,
+                              const MPRMON_COMPLETION *c)
+{
+    t->res.info_error = c->dwError;
+    if (c->dwError == NO_ERROR && c->lpbBuffer != NULL) {
+        memcpy(&t->res.info, c->lpbBuffer, sizeof t->res.info);
+        t->res.info_valid = true;
+    } else if (probe_error_is_transport(c->dwError)) {
+        probing_drop_handle(t);
+    }
+    MprAdminBufferFree(c->lpbBuffer);
+    probing_end(r, t);
+}
+
+void probing_step_done(struct routers *r, struct router *t,
+                       const MPRMON_COMPLETION *c)
+{
+    switch (t->step) {
+    case PROBE_CONNECT:
+        probing_connected(r, t, c);
+        break;
+    case PROBE_SERVICE:
+        probing_service_known(r, t, c);
+        break;
+    case PROBE_INFO:
+        probing_info_read(r, t, c);
+        break;
+    case PROBE_IDLE:
+        break;
+    }
+}
+
+void probing_abandon(struct routers *r, struct router *t)
+{
+    if (t->step != PROBE_IDLE) {
+        /* Nothing of the request is delivered or kept after this. */
+        MprmonAsyncCancel(r->queue, t->request);
+        t->step = PROBE_IDLE;
+        t->request = 0;
+        r->in_flight--;
+    }
+    probing_drop_handle(t);
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * routers.c - the configured routers and their probes, on the caller's
+ * loop (routers.h).
+ *
+ * Each router is one struct router (routers_priv.h), individually
+ * allocated so that a reload keeps it, and everything about it, in place:
+ * the list sorted by id gives the row position, the heap the next due time,
+ * the completion cookie the way back from the library.  A router is either
+ * in the heap (idle) or has one request in flight, never both.  Nothing is
+ * locked: one thread does all of it.
+ */
+#include "routers_priv.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct routers *routers_new(void)
+{
+    struct routers *r = calloc(1, sizeof *r);
+
+    if (r == NULL)
+        return NULL;
+    r->events = calloc(ROUTERS_EVENT_QUEUE_MAX, sizeof *r->events);
+    r->store = row_store_new();
+    if (r->events == NULL || r->store == NULL ||
+        MprmonAsyncCreate(&r->queue) != NO_ERROR) {
+        routers_free(r);
+        return NULL;
+    }
+    r->concurrency = 1;
+    r->rng = ((uint64_t)getpid() << 32) ^ mono_now_ms() ^
+             (uint64_t)(uintptr_t)r;
+    if (r->rng == 0)
+        r->rng = 1;
+    return r;
+}
+
+void routers_free(struct routers *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        probing_abandon(r, r->list[i]);
+        free(r->list[i]);
+    }
+    free(r->list);
+    MprmonAsyncDestroy(r->queue);
+    sched_free(&r->heap);
+    row_store_free(r->store);
+    free(r->events);
+    free(r);
+}
+
+int routers_fd(const struct routers *r)
+{
+    return MprmonAsyncGetFd(r->queue);
+}
+
+struct router_row *routers_row_for_write(struct routers *r,
+                                         const struct router *t)
+{
+    return row_store_write(r->store, t->pos);
+}
+
+const struct snapshot *routers_snapshot(struct routers *r)
+{
+    return row_store_snapshot(r->store);
+}
+
+size_t routers_in_flight(const struct routers *r)
+{
+    return r->in_flight;
+}
+
+/* ---- events ---- */
+
+static void routers_queue_event(struct routers *r, enum router_event_kind k,
+                                const struct router_row *row)
+{
+    struct router_event *ev;
+
+    if (r->ev_count == ROUTERS_EVENT_QUEUE_MAX) {
+        r->ev_head = (r->ev_head + 1) % ROUTERS_EVENT_QUEUE_MAX;
+        r->ev_count--;
+        r->ev_dropped++;
+    }
+    ev = &r->events[(r->ev_head + r->ev_count) % ROUTERS_EVENT_QUEUE_MAX];
+    ev->kind = k;
+    ev->row = *row;
+    r->ev_count++;
+}
+
+size_t routers_take_events(struct routers *r, struct router_event *out,
+                           size_t max)
+{
+    size_t n = r->ev_count < max ? r->ev_count : max;
+
+    for (size_t i = 0; i < n; i++) {
+        out[i] = r->events[r->ev_head];
+        r->ev_head = (r->ev_head + 1) % ROUTERS_EVENT_QUEUE_MAX;
+    }
+    r->ev_count -= n;
+    return n;
+}
+
+uint64_t routers_events_dropped(const struct routers *r)
+{
+    return r->ev_dropped;
+}
+
+/* ---- schedule ---- */
+
+static struct router *routers_of(struct sched_node *node)
+{
+    return (struct router *)(void *)node;
+}
+
+/* Room for every router was reserved by routers_apply_config. */
+void routers_schedule(struct routers *r, struct router *t,
+                             uint64_t due_ms)
+{
+    t->node.due_ms = due_ms;
+    (void)sched_push(&r->heap, &t->node);
+}
+
+void routers_probe_done(struct routers *r, struct router *t)
+{
+    struct router_row *row = routers_row_for_write(r, t);
+    uint64_t now = t->res.finished_ms, due;
+    int kind;
+
+    /* Without memory for the row the result is dropped whole; the next
+     * probe tries again. */
+    if (row != NULL) {
+        kind = verdict_record(&t->health, row, &t->res, t->cfg.hysteresis);
+        if (kind != 0)
+            routers_queue_event(r, (enum router_event_kind)kind, row);
+    }
+    /* Back off only once the router is known to be unreachable: until
+     * then the interval holds, so hysteresis confirms it in time. */
+    if (probe_classify(&t->res) == PROBE_HEALTH_UNREACHABLE &&
+        t->health.confirmed == PROBE_HEALTH_UNREACHABLE)
+        t->backoff_steps++;
+    else
+        t->backoff_steps = 0;
+    /* Due times advance from the previous due time, not from the end of the
+     * probe, so a slow probe does not make the interval drift. */
+    due = t->due_ms + sched_next_delay_ms(t->cfg.interval_s, t->backoff_steps,
+                                          sched_random(&r->rng));
+    routers_schedule(r, t, due > now ? due : now);
+}
+
+static void routers_take_completions(struct routers *r)
+{
+    MPRMON_COMPLETION c;
+
+    while (MprmonAsyncNextCompletion(r->queue, &c)) {
+        struct router *t = c.pCookie;
+
+        /* Requests of routers a reload changed were cancelled, so every
+         * completion belongs to the step its router waits for. */
+        if (t == NULL || t->step == PROBE_IDLE || t->request != c.id) {
+            MprmonServerDisconnectNoWait(c.hMprServer);
+            MprAdminBufferFree(c.lpbBuffer);
+            continue;
+        }
+        probing_step_done(r, t, &c);
+    }
+}
+
+static void routers_start_due(struct routers *r, uint64_t now_ms)
+{
+    struct sched_node *node;
+
+    while (r->in_flight < r->concurrency &&
+           (node = sched_peek(&r->heap)) != NULL && node->due_ms <= now_ms) {
+        struct router *t = routers_of(sched_pop(&r->heap));
+
+        t->due_ms = node->due_ms;
+        probing_start(r, t, now_ms);
+    }
+}
+
+void routers_process(struct routers *r, uint64_t now_ms)
+{
+    routers_take_completions(r);
+    routers_start_due(r, now_ms);
+}
+
+long routers_next_wakeup_ms(const struct routers *r, uint64_t now_ms)
+{
+    const struct sched_node *node = sched_peek(&r->heap);
+
+    /* With every slot taken only a completion can start the next probe. */
+    if (node == NULL || r->in_flight >= r->concurrency)
+        return -1;
+    if (node->due_ms <= now_ms)
+        return 0;
+    return node->due_ms - now_ms > (uint64_t)LONG_MAX
+               ? LONG_MAX
+               : (long)(node->due_ms - now_ms);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* routers_priv.h - one router's state, shared by routers.c (ownership,
+ * schedule, events) and probing.c (the steps of one probe). */
+#ifndef MPRMON_ROUTERS_PRIV_H
+#define MPRMON_ROUTERS_PRIV_H
+
+#include "probe_priv.h"
+#include "routers.h"
+#include "schedule_priv.h"
+#include "verdict.h"
+
+enum probe_step {
+    PROBE_IDLE = 0,    /* waiting in the schedule */
+    PROBE_CONNECT = 1, /* MprmonAsyncServerConnect in flight */
+    PROBE_SERVICE = 2, /* MprmonAsyncQueryServiceState in flight */
+    PROBE_INFO = 3     /* MprmonAsyncServerGetInfo in flight */
+};
+
+struct router {
+    struct sched_node node; /* first: the heap hands back &node */
+    struct router_config cfg;
+    struct router_health health;
+    MPR_SERVER_HANDLE handle; /* kept across probes; NULL = connect next */
+    unsigned backoff_steps;   /* failed probes since confirmed unreachable */
+    size_t pos;               /* row position in the store */
+    /* The probe in flight (step != PROBE_IDLE). */
+    enum probe_step step;
+    MPRMON_REQUEST_ID request;
+    uint64_t due_ms; /* when it was due: the next due time counts from it */
+    uint64_t started_ms;
+    struct probe_result res;
+};
+
+struct routers {
+    MPRMON_ASYNC *queue;
+    struct router **list; /* sorted by id; list[i]->pos == i */
+    size_t n;
+    struct row_store *store;
+    struct sched_heap heap;
+    unsigned concurrency;
+    size_t in_flight;
+    uint64_t rng;
+    struct router_event *events; /* ring of ROUTERS_EVENT_QUEUE_MAX */
+    size_t ev_head;
+    size_t ev_count;
+    uint64_t ev_dropped;
+};
+
+/* probing.c */
+
+/* Start a probe of t (which is out of the schedule). */
+void probing_start(struct routers *r, struct router *t, uint64_t now_ms);
+
+/* A completion of one of t's steps: start the next step, or end the
+ * probe with routers_probe_done. */
+void probing_step_done(struct routers *r, struct router *t,
+                       const MPRMON_COMPLETION *c);
+
+/* Stop t's probe, if one is in flight, with nothing recorded, and let go
+ * of its handle (a reload retargeted or removed it). */
+void probing_abandon(struct routers *r, struct router *t);
+
+/* routers.c: the probe of t has ended with t->res. */
+void routers_probe_done(struct routers *r, struct router *t);
+
+/* routers.c: t's row, to be changed; NULL when out of memory. */
+struct router_row *routers_row_for_write(struct routers *r,
+                                         const struct router *t);
+
+/* routers.c: queue idle router t, due at due_ms. */
+void routers_schedule(struct routers *r, struct router *t, uint64_t due_ms);
+
+#endif
