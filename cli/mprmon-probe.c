@@ -318,6 +318,79 @@ static int parse_rpc_auth(const char *name, DWORD *level)
 /* Parse the command line and, if probe is set, probe each server with the
  * options before it.  Returns the exit status, or -1 when there is nothing
  * to report yet (a dry pass that found no error). */
+/* Sentinel of apply_option: the option was taken, go on parsing. */
+#define OPTION_TAKEN (-1)
+
+static int parse_encryption(const char *s, MPRMON_ENCRYPTION *out)
+{
+    if (strcmp(s, "off") == 0)
+        *out = MPRMON_ENCRYPTION_OFF;
+    else if (strcmp(s, "if-available") == 0)
+        *out = MPRMON_ENCRYPTION_IF_AVAILABLE;
+    else if (strcmp(s, "required") == 0)
+        *out = MPRMON_ENCRYPTION_REQUIRED;
+    else
+        return -1;
+    return 0;
+}
+
+/* Applies one option to PS: OPTION_TAKEN, or the exit status the run ends
+ * with (usage errors, --help, --version).  SERVERS counts the servers
+ * already given. */
+static int apply_option(int opt, struct probe_settings *ps, int servers)
+{
+    switch (opt) {
+    case 'A':
+        if (check_auth_file(optarg) != 0)
+            return EXIT_USAGE;
+        ps->options.pszCredentialsFile = optarg;
+        return OPTION_TAKEN;
+    case 'p':
+        if (parse_uint(optarg, 65535, &ps->options.dwPort) == 0)
+            return OPTION_TAKEN;
+        fprintf(stderr, "mprmon-probe: bad port '%s'\n", optarg);
+        return EXIT_USAGE;
+    case 't':
+        if (parse_uint(optarg, 3600000, &ps->options.dwTimeoutMs) == 0)
+            return OPTION_TAKEN;
+        fprintf(stderr, "mprmon-probe: bad timeout '%s'\n", optarg);
+        return EXIT_USAGE;
+    case 'e':
+        if (parse_encryption(optarg, &ps->options.encryption) == 0)
+            return OPTION_TAKEN;
+        fprintf(stderr, "mprmon-probe: bad encryption '%s'\n", optarg);
+        return EXIT_USAGE;
+    case 'r':
+        if (parse_rpc_auth(optarg, &ps->options.dwRpcAuthLevel) == 0)
+            return OPTION_TAKEN;
+        fprintf(stderr, "mprmon-probe: bad RPC authentication level '%s' "
+                        "(none, integrity, privacy)\n", optarg);
+        return EXIT_USAGE;
+    case 'c':
+        ps->query_service = 0;
+        ps->query_info = 0;
+        return OPTION_TAKEN;
+    case 'j':
+        /* One format per run: a script must not get text first. */
+        if (servers > 0) {
+            fprintf(stderr, "mprmon-probe: --json must come before the "
+                            "first server\n");
+            return EXIT_USAGE;
+        }
+        ps->json = 1;
+        return OPTION_TAKEN;
+    case 'h':
+        usage(stdout);
+        return 0;
+    case 'V':
+        puts("mprmon-probe " PACKAGE_VERSION);
+        return 0;
+    default:
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+}
+
 static int run_command(int argc, char **argv, int probe)
 {
     static const struct option longopts[] = {
@@ -333,7 +406,7 @@ static int run_command(int argc, char **argv, int probe)
         {NULL, 0, NULL, 0},
     };
     struct probe_settings ps = {.query_service = 1, .query_info = 1};
-    int servers = 0, failures = 0, opt;
+    int servers = 0, failures = 0, opt, rc;
 
     optind = 0; /* glibc: 0 restarts getopt completely, for the 2nd pass */
 
@@ -342,69 +415,9 @@ static int run_command(int argc, char **argv, int probe)
     while (optind < argc) {
         while ((opt = getopt_long(argc, argv, "+A:p:t:e:r:cjhV", longopts,
                                   NULL)) != -1) {
-            switch (opt) {
-            case 'A':
-                if (check_auth_file(optarg) != 0)
-                    return EXIT_USAGE;
-                ps.options.pszCredentialsFile = optarg;
-                break;
-            case 'p':
-                if (parse_uint(optarg, 65535, &ps.options.dwPort) != 0) {
-                    fprintf(stderr, "mprmon-probe: bad port '%s'\n", optarg);
-                    return EXIT_USAGE;
-                }
-                break;
-            case 't':
-                if (parse_uint(optarg, 3600000, &ps.options.dwTimeoutMs) != 0) {
-                    fprintf(stderr, "mprmon-probe: bad timeout '%s'\n", optarg);
-                    return EXIT_USAGE;
-                }
-                break;
-            case 'e':
-                if (strcmp(optarg, "off") == 0)
-                    ps.options.encryption = MPRMON_ENCRYPTION_OFF;
-                else if (strcmp(optarg, "if-available") == 0)
-                    ps.options.encryption = MPRMON_ENCRYPTION_IF_AVAILABLE;
-                else if (strcmp(optarg, "required") == 0)
-                    ps.options.encryption = MPRMON_ENCRYPTION_REQUIRED;
-                else {
-                    fprintf(stderr, "mprmon-probe: bad encryption '%s'\n",
-                            optarg);
-                    return EXIT_USAGE;
-                }
-                break;
-            case 'r':
-                if (parse_rpc_auth(optarg, &ps.options.dwRpcAuthLevel) != 0) {
-                    fprintf(stderr,
-                            "mprmon-probe: bad RPC authentication level "
-                            "'%s' (none, integrity, privacy)\n",
-                            optarg);
-                    return EXIT_USAGE;
-                }
-                break;
-            case 'c':
-                ps.query_service = 0;
-                ps.query_info = 0;
-                break;
-            case 'j':
-                /* One format per run: a script must not get text first. */
-                if (servers > 0) {
-                    fprintf(stderr, "mprmon-probe: --json must come before "
-                                    "the first server\n");
-                    return EXIT_USAGE;
-                }
-                ps.json = 1;
-                break;
-            case 'h':
-                usage(stdout);
-                return 0;
-            case 'V':
-                puts("mprmon-probe " PACKAGE_VERSION);
-                return 0;
-            default:
-                usage(stderr);
-                return EXIT_USAGE;
-            }
+            rc = apply_option(opt, &ps, servers);
+            if (rc != OPTION_TAKEN)
+                return rc;
         }
         if (optind < argc) {
             servers++;

@@ -402,81 +402,104 @@ DWORD creds_check_private_file(const char *path, char *errbuf, size_t errlen)
  * file can rewrite it at will (chmod it, point us at their own account) or
  * read it; root may own it because root can read any file anyway.
  */
+/* Opens PATH for reading without following it into a terminal or blocking
+ * on a FIFO; sets *fd_out, or returns the code for why not. */
+static DWORD creds_open(const char *path, int *fd_out, char *errbuf,
+                        size_t errlen)
+{
+    int e;
+
+    *fd_out = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (*fd_out >= 0)
+        return NO_ERROR;
+    e = errno;
+    creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
+    if (e == ENOENT || e == ENOTDIR)
+        return ERROR_FILE_NOT_FOUND;
+    if (e == ENOMEM)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (e == EMFILE || e == ENFILE)
+        return ERROR_TOO_MANY_OPEN_FILES;
+    return ERROR_ACCESS_DENIED;
+}
+
+/* Reads FD to EOF into BUF (CREDS_FILE_MAX + 1 bytes) rather than trusting
+ * st_size: the file may change while it is read.  *got counts what read()
+ * stored, even on failure, so that the caller wipes all of it. */
+static DWORD creds_read_all(int fd, const char *path, char *buf, size_t *got,
+                            char *errbuf, size_t errlen)
+{
+    ssize_t r;
+
+    for (;;) {
+        r = read(fd, buf + *got, CREDS_FILE_MAX + 1 - *got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            creds_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+            return ERROR_ACCESS_DENIED;
+        }
+        if (r == 0)
+            return NO_ERROR;
+        *got += (size_t)r;
+        if (*got > CREDS_FILE_MAX) {
+            creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
+                       CREDS_FILE_MAX);
+            return ERROR_INVALID_DATA;
+        }
+    }
+}
+
+/* Checks the open file's owner, mode and size before anything is read. */
+static DWORD creds_check_fd(int fd, const char *path, char *errbuf,
+                            size_t errlen)
+{
+    struct stat st;
+    DWORD rc;
+
+    if (fstat(fd, &st) != 0) {
+        creds_errf(errbuf, errlen, "%s: %s", path, strerror(errno));
+        return ERROR_ACCESS_DENIED;
+    }
+    rc = creds_check_stat(&st, path, errbuf, errlen);
+    if (rc != NO_ERROR)
+        return rc;
+    if (st.st_size > CREDS_FILE_MAX) {
+        creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
+                   CREDS_FILE_MAX);
+        return ERROR_INVALID_DATA;
+    }
+    return NO_ERROR;
+}
+
 DWORD creds_load_file(const char *path, struct mpr_creds *out, char *errbuf,
                       size_t errlen)
 {
-    struct stat st;
     char *buf = NULL;
     size_t got = 0;
-    ssize_t r;
-    int fd, e;
+    int fd;
     DWORD rc;
 
     if (errbuf && errlen)
         errbuf[0] = '\0';
     if (!path || !out)
         return ERROR_INVALID_PARAMETER;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        e = errno;
-        creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
-        if (e == ENOENT || e == ENOTDIR)
-            return ERROR_FILE_NOT_FOUND;
-        if (e == ENOMEM)
-            return ERROR_NOT_ENOUGH_MEMORY;
-        if (e == EMFILE || e == ENFILE)
-            return ERROR_TOO_MANY_OPEN_FILES;
-        return ERROR_ACCESS_DENIED;
-    }
-    if (fstat(fd, &st) != 0) {
-        e = errno;
-        creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
-        rc = ERROR_ACCESS_DENIED;
-        goto out;
-    }
-    rc = creds_check_stat(&st, path, errbuf, errlen);
+    rc = creds_open(path, &fd, errbuf, errlen);
     if (rc != NO_ERROR)
-        goto out;
-    if (st.st_size > CREDS_FILE_MAX) {
-        creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
-                   CREDS_FILE_MAX);
-        rc = ERROR_INVALID_DATA;
-        goto out;
+        return rc;
+    rc = creds_check_fd(fd, path, errbuf, errlen);
+    if (rc == NO_ERROR) {
+        buf = malloc(CREDS_FILE_MAX + 1);
+        rc = buf ? creds_read_all(fd, path, buf, &got, errbuf, errlen)
+                 : ERROR_NOT_ENOUGH_MEMORY;
     }
-    buf = malloc(CREDS_FILE_MAX + 1);
-    if (!buf) {
-        rc = ERROR_NOT_ENOUGH_MEMORY;
-        goto out;
-    }
-    /* Read to EOF rather than trusting st_size: the file may change. */
-    for (;;) {
-        r = read(fd, buf + got, CREDS_FILE_MAX + 1 - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            e = errno;
-            creds_errf(errbuf, errlen, "%s: %s", path, strerror(e));
-            rc = ERROR_ACCESS_DENIED;
-            goto out;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-        if (got > CREDS_FILE_MAX) {
-            creds_errf(errbuf, errlen, "%s: larger than %d bytes", path,
-                       CREDS_FILE_MAX);
-            rc = ERROR_INVALID_DATA;
-            goto out;
-        }
-    }
-    {
+    if (rc == NO_ERROR) {
         /* Prefix parse errors with the path: "FILE: line N: ...". */
         char msg[256];
         rc = creds_parse_auth_text(buf, got, out, msg, sizeof(msg));
         if (rc != NO_ERROR)
             creds_errf(errbuf, errlen, "%s: %s", path, msg);
     }
-out:
     if (buf) {
         /* Only what read() stored can hold a secret.  Wiping all 64 KiB
          * was most of the library's own work in a connect (callgrind, in

@@ -182,13 +182,94 @@ static int config_copy_string(struct parser *p, unsigned line, const char *key,
     return 0;
 }
 
+static int config_set_name(struct parser *p, unsigned line, const char *key,
+                           const char *value, struct router_config *c)
+{
+    if (config_copy_string(p, line, key, value, c->name, sizeof c->name))
+        return -1;
+    for (const char *s = c->name; *s != '\0'; s++)
+        if (*s < 0x20 || *s > 0x7e)
+            return config_error(p, line, "name must be printable ASCII");
+    return 0;
+}
+
+static int config_set_address(struct parser *p, unsigned line,
+                              const char *key, const char *value,
+                              struct router_config *c)
+{
+    const char *why;
+
+    if (config_copy_string(p, line, key, value, c->address,
+                           sizeof c->address))
+        return -1;
+    if (MprmonCheckServerName(c->address, &why) != NO_ERROR)
+        return config_error(p, line, "address '%.60s': %s", c->address, why);
+    return 0;
+}
+
+static int config_set_auth_file(struct parser *p, unsigned line,
+                                const char *key, const char *value,
+                                struct router_config *c)
+{
+    if (strcmp(value, "none") == 0) {
+        c->auth_file = "";
+        return 0;
+    }
+    if (value[0] == '\0')
+        return config_error(p, line, "%s needs a value", key);
+    if (strlen(value) >= ROUTER_PATH_MAX)
+        return config_error(p, line, "%s is too long (at most %d bytes)", key,
+                            ROUTER_PATH_MAX - 1);
+    if (value[0] != '/')
+        return config_error(p, line,
+                            "auth-file must be an absolute path or 'none'");
+    c->auth_file = strpool_intern(value);
+    if (c->auth_file == NULL)
+        return config_error(p, line, "out of memory");
+    return 0;
+}
+
+static int config_set_encryption(struct parser *p, unsigned line,
+                                 const char *value, struct router_config *c)
+{
+    if (strcmp(value, "off") == 0)
+        c->encryption = MPRMON_ENCRYPTION_OFF;
+    else if (strcmp(value, "if-available") == 0)
+        c->encryption = MPRMON_ENCRYPTION_IF_AVAILABLE;
+    else if (strcmp(value, "required") == 0)
+        c->encryption = MPRMON_ENCRYPTION_REQUIRED;
+    else
+        return config_error(p, line,
+                            "encryption must be off, if-available or "
+                            "required");
+    return 0;
+}
+
+static int config_set_rpc_auth(struct parser *p, unsigned line,
+                               const char *value, struct router_config *c)
+{
+    if (strcmp(value, "none") == 0)
+        c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_NONE;
+    else if (strcmp(value, "connect") == 0)
+        return config_error(p, line,
+                            "rpc-auth connect is not offered on named "
+                            "pipes: use integrity or privacy");
+    else if (strcmp(value, "integrity") == 0)
+        c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY;
+    else if (strcmp(value, "privacy") == 0)
+        c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY;
+    else
+        return config_error(p, line,
+                            "rpc-auth must be none, integrity or privacy");
+    return 0;
+}
+
 static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
                           unsigned line, const char *key, const char *value)
 {
     struct router_config *c = &st->cfg;
     unsigned long long n;
     int k;
-    const char *why;
 
     for (k = 0; k < KEY_COUNT; k++)
         if (strcmp(key, config_key_names[k]) == 0)
@@ -205,43 +286,16 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
 
     switch ((enum config_key)k) {
     case KEY_NAME:
-        if (config_copy_string(p, line, key, value, c->name, sizeof c->name))
-            return -1;
-        for (const char *s = c->name; *s != '\0'; s++)
-            if (*s < 0x20 || *s > 0x7e)
-                return config_error(p, line, "name must be printable ASCII");
-        return 0;
+        return config_set_name(p, line, key, value, c);
     case KEY_ADDRESS:
-        if (config_copy_string(p, line, key, value, c->address,
-                               sizeof c->address))
-            return -1;
-        if (MprmonCheckServerName(c->address, &why) != NO_ERROR)
-            return config_error(p, line, "address '%.60s': %s", c->address,
-                                why);
-        return 0;
+        return config_set_address(p, line, key, value, c);
     case KEY_PORT:
         if (config_number(p, line, key, value, 1, 65535, &n))
             return -1;
         c->port = (unsigned)n;
         return 0;
     case KEY_AUTH_FILE:
-        if (strcmp(value, "none") == 0) {
-            c->auth_file = "";
-            return 0;
-        }
-        if (value[0] == '\0')
-            return config_error(p, line, "%s needs a value", key);
-        if (strlen(value) >= ROUTER_PATH_MAX)
-            return config_error(p, line, "%s is too long (at most %d bytes)",
-                                key, ROUTER_PATH_MAX - 1);
-        if (value[0] != '/')
-            return config_error(p, line,
-                                "auth-file must be an absolute path or "
-                                "'none'");
-        c->auth_file = strpool_intern(value);
-        if (c->auth_file == NULL)
-            return config_error(p, line, "out of memory");
-        return 0;
+        return config_set_auth_file(p, line, key, value, c);
     case KEY_INTERVAL:
         if (config_number(p, line, key, value, 1, 86400, &n))
             return -1;
@@ -258,33 +312,9 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
         c->hysteresis = (unsigned)n;
         return 0;
     case KEY_ENCRYPTION:
-        if (strcmp(value, "off") == 0)
-            c->encryption = MPRMON_ENCRYPTION_OFF;
-        else if (strcmp(value, "if-available") == 0)
-            c->encryption = MPRMON_ENCRYPTION_IF_AVAILABLE;
-        else if (strcmp(value, "required") == 0)
-            c->encryption = MPRMON_ENCRYPTION_REQUIRED;
-        else
-            return config_error(p, line,
-                                "encryption must be off, if-available or "
-                                "required");
-        return 0;
+        return config_set_encryption(p, line, value, c);
     case KEY_RPC_AUTH:
-        if (strcmp(value, "none") == 0)
-            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_NONE;
-        else if (strcmp(value, "connect") == 0)
-            return config_error(p, line,
-                                "rpc-auth connect is not offered on named "
-                                "pipes: use integrity or privacy");
-        else if (strcmp(value, "integrity") == 0)
-            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_INTEGRITY;
-        else if (strcmp(value, "privacy") == 0)
-            c->rpc_auth_level = MPRMON_RPC_AUTHN_LEVEL_PKT_PRIVACY;
-        else
-            return config_error(p, line,
-                                "rpc-auth must be none, integrity or "
-                                "privacy");
-        return 0;
+        return config_set_rpc_auth(p, line, value, c);
     case KEY_COUNT:
         break;
     }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# run-long.sh - the long libFuzzer runs of issue 6: every target, one after
+# run-long.sh - the long libFuzzer runs: every target, one after
 # the other (one core), each until 10^7 executions or its time budget,
 # whichever comes first.  Not part of `make check` (which only replays the
 # seed corpora); run it by hand or with `make fuzz-long`.

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/integration/faults.mk - faults and soak (issue 6): snmpd killed
+# tests/integration/faults.mk - faults and soak: snmpd killed
 # under a walking manager, RRAS peers killed mid-probe, the descriptor table
 # full, SIGHUP storms, failed reloads, and a soak with flapping routers.
 # Short versions run in make check; MPRMON_LONG=1 runs the long ones

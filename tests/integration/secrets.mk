@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/integration/secrets.mk - secrets and SNMP input (issue 6, parts 4
-# and 5): no password in any output, argv, environment or buffer of ours;
+# tests/integration/secrets.mk - secrets and SNMP input: no
+# password in any output, argv, environment or buffer of ours;
 # running as another user after start (-u); SETs refused, absent
 # instances, huge GETBULKs.
 SECRETS_TESTS = \

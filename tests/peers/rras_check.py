@@ -24,7 +24,7 @@
 #
 # impacket is the client for all but "smbc", which goes through Samba's
 # libsmbclient (the stack libmprapi uses) with ctypes, reading the reply the
-# way FACTS.md found reliable: the 16-byte header, then frag_length - 16.
+# way that proved reliable: the 16-byte header, then frag_length - 16.
 
 import ctypes
 import ctypes.util
@@ -313,7 +313,7 @@ def _smbc_context(lib, auth, timeout_ms):
 
 def cmd_overread(port, auth):
     # Ask for more than the reply holds: libsmbclient keeps reading until its
-    # timeout (FACTS.md), then gives up; the peer must let the pipe go.
+    # timeout, then gives up; the peer must let the pipe go.
     lib = _smbc_lib()
     _smbc_context(lib, auth, 2000)
     url = ('smb://127.0.0.1:%d/IPC$/ROUTER' % port).encode()
