@@ -77,8 +77,10 @@ switch_to() {
     kill -HUP "$SUBAGENT_PID"
     if [ "$1" = busy ]; then
         snmp_wait_value "$MPR_SCALARS.1.0" "$((B + 1))" 30 >/dev/null &&
-            # conn_state 2 (connecting) on a blackholed row: probes hang.
-            snmp_wait_value "$MPR_ENTRY.4.$((B + 1))" 2 30 >/dev/null ||
+            # conn_state 2 (connecting) on the first blackholed row: probes
+            # hang.  Not the last row: only concurrency probes are in flight,
+            # so the last one starts B / concurrency timeouts later.
+            snmp_wait_value "$MPR_ENTRY.4.2" 2 30 >/dev/null ||
             bench_fail "busy configuration not in force"
     else
         snmp_wait_value "$MPR_SCALARS.1.0" 1 30 >/dev/null ||
