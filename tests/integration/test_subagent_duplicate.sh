@@ -36,19 +36,7 @@ snmp_wait_value "$MPR_ENTRY.2.2" '"r1"' 20 >/dev/null ||
 # second_start: the same binary, config and master socket as the first,
 # with a log of its own.  Sets second.
 second_start() {
-    if [ "${MPRMON_VALGRIND:-0}" = 1 ]; then
-        "$top_builddir/libtool" --mode=execute valgrind --quiet \
-            --error-exitcode=97 --leak-check=full \
-            --show-leak-kinds=definite,indirect \
-            --errors-for-leak-kinds=definite,indirect \
-            --suppressions="$top_srcdir/tests/valgrind.supp" \
-            --log-file="$SNMP_DIR/subagent2.valgrind" \
-            "$SUBAGENT_BIN" -f -x "$SNMPD_AGENTX" -c "$conf" \
-            -Lf "$second_log" >>"$second_log" 2>&1 &
-    else
-        "$SUBAGENT_BIN" -f -x "$SNMPD_AGENTX" -c "$conf" \
-            -Lf "$second_log" >>"$second_log" 2>&1 &
-    fi
+    subagent_spawn "$conf" "$second_log" "$SNMP_DIR/subagent2.valgrind"
     second=$!
     peers_track "$second"
 }

@@ -305,6 +305,28 @@ subagent_write_netsnmp_conf() {
     } >"$SNMPCONFPATH/mprmon-subagent.conf"
 }
 
+# subagent_spawn CONFIG LOG VALGRIND_LOG [ARGS...]: start SUBAGENT_BIN in
+# the background against the private snmpd, logging to LOG (under
+# MPRMON_VALGRIND=1 through valgrind, its report in VALGRIND_LOG); $! is
+# its pid.
+subagent_spawn() {
+    _sp_conf=$1 _sp_log=$2 _sp_vg=$3
+    shift 3
+    if [ "${MPRMON_VALGRIND:-0}" = 1 ]; then
+        "$top_builddir/libtool" --mode=execute valgrind --quiet \
+            --error-exitcode=97 --leak-check=full \
+            --show-leak-kinds=definite,indirect \
+            --errors-for-leak-kinds=definite,indirect \
+            --suppressions="$top_srcdir/tests/valgrind.supp" \
+            --log-file="$_sp_vg" \
+            "$SUBAGENT_BIN" -f -x "$SNMPD_AGENTX" -c "$_sp_conf" \
+            -Lf "$_sp_log" "$@" >>"$_sp_log" 2>&1 &
+    else
+        "$SUBAGENT_BIN" -f -x "$SNMPD_AGENTX" -c "$_sp_conf" \
+            -Lf "$_sp_log" "$@" >>"$_sp_log" 2>&1 &
+    fi
+}
+
 # subagent_start CONFIG [ARGS...]: run the built mprmon-subagent in the
 # foreground against the private snmpd (-x SNMPD_AGENTX), logging to
 # $SNMP_DIR/subagent.log.  Exports SUBAGENT_PID and SUBAGENT_LOG.  Under
@@ -320,19 +342,7 @@ subagent_start() {
     [ -f "$SNMPCONFPATH/mprmon-subagent.conf" ] || subagent_write_netsnmp_conf 1
     SUBAGENT_LOG=$SNMP_DIR/subagent.log
     export SUBAGENT_LOG
-    if [ "${MPRMON_VALGRIND:-0}" = 1 ]; then
-        "$top_builddir/libtool" --mode=execute valgrind --quiet \
-            --error-exitcode=97 --leak-check=full \
-            --show-leak-kinds=definite,indirect \
-            --errors-for-leak-kinds=definite,indirect \
-            --suppressions="$top_srcdir/tests/valgrind.supp" \
-            --log-file="$SNMP_DIR/subagent.valgrind" \
-            "$SUBAGENT_BIN" -f -x "$SNMPD_AGENTX" -c "$_ss_conf" \
-            -Lf "$SUBAGENT_LOG" "$@" >>"$SUBAGENT_LOG" 2>&1 &
-    else
-        "$SUBAGENT_BIN" -f -x "$SNMPD_AGENTX" -c "$_ss_conf" \
-            -Lf "$SUBAGENT_LOG" "$@" >>"$SUBAGENT_LOG" 2>&1 &
-    fi
+    subagent_spawn "$_ss_conf" "$SUBAGENT_LOG" "$SNMP_DIR/subagent.valgrind" "$@"
     SUBAGENT_PID=$!
     export SUBAGENT_PID
     peers_track "$SUBAGENT_PID"
