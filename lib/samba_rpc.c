@@ -406,6 +406,10 @@ static struct loadparm_context *new_params(TALLOC_CTX *mem, unsigned port,
         !lpcfg_set_cmdline(lp, "client smb encrypt",
                            encryption_option(encryption)) ||
         !lpcfg_set_cmdline(lp, "log level", "0") ||
+        /* Addresses reach Samba already resolved.  Its default order
+         * (WINS and broadcast among others) has every connect list the
+         * machine's network interfaces, most of a failed connect's cost. */
+        !lpcfg_set_cmdline(lp, "name resolve order", "host") ||
         /* A router is no place to hand our ticket-granting ticket to,
          * whatever the KDC says of it. */
         !lpcfg_set_cmdline(lp, "gensec_gssapi:delegation", "no") ||

@@ -256,9 +256,9 @@ static int main_loop(struct main_daemon *d, const char *config_path)
     int fds[2];
     bool ready[2];
 
-    fds[0] = routers_fd(d->routers);
     fds[1] = main_signal_pipe[0];
     while (!main_stop_flag) {
+        fds[0] = routers_fd(d->routers, mono_now_ms());
         if (agentx_poll(fds, ready, 2, main_wait_ms(d)) != 0)
             return -1;
         if (ready[1])

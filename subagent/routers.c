@@ -13,6 +13,7 @@
 #include "routers_priv.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,9 +55,9 @@ void routers_free(struct routers *r)
     free(r);
 }
 
-int routers_fd(const struct routers *r)
+int routers_fd(const struct routers *r, uint64_t now_ms)
 {
-    return MprmonAsyncGetFd(r->queue);
+    return now_ms < r->batch_until_ms ? -1 : MprmonAsyncGetFd(r->queue);
 }
 
 struct router_row *routers_row_for_write(struct routers *r,
@@ -113,6 +114,7 @@ uint64_t routers_events_dropped(const struct routers *r)
 
 /* ---- schedule ---- */
 
+
 static struct router *routers_of(struct sched_node *node)
 {
     return (struct router *)(void *)node;
@@ -153,11 +155,13 @@ void routers_probe_done(struct routers *r, struct router *t)
     routers_schedule(r, t, due > now ? due : now);
 }
 
-static void routers_take_completions(struct routers *r)
+static void routers_take_completions(struct routers *r, uint64_t now_ms)
 {
     MPRMON_COMPLETION c;
+    bool took = false;
 
     while (MprmonAsyncNextCompletion(r->queue, &c)) {
+        took = true;
         struct router *t = c.pCookie;
 
         /* Requests of routers a reload changed were cancelled, so every
@@ -169,6 +173,8 @@ static void routers_take_completions(struct routers *r)
         }
         probing_step_done(r, t, &c);
     }
+    if (took)
+        r->batch_until_ms = now_ms + ROUTERS_COMPLETION_BATCH_MS;
 }
 
 static void routers_start_due(struct routers *r, uint64_t now_ms)
@@ -186,20 +192,31 @@ static void routers_start_due(struct routers *r, uint64_t now_ms)
 
 void routers_process(struct routers *r, uint64_t now_ms)
 {
-    routers_take_completions(r);
+    routers_take_completions(r, now_ms);
     routers_start_due(r, now_ms);
+}
+
+static long routers_ms_until(uint64_t when_ms, uint64_t now_ms)
+{
+    if (when_ms <= now_ms)
+        return 0;
+    return when_ms - now_ms > (uint64_t)LONG_MAX ? LONG_MAX
+                                                 : (long)(when_ms - now_ms);
 }
 
 long routers_next_wakeup_ms(const struct routers *r, uint64_t now_ms)
 {
     const struct sched_node *node = sched_peek(&r->heap);
+    long batch = -1, probe = -1;
 
+    /* While completions are held back, the end of the batch is a wakeup:
+     * the descriptor is not polled meanwhile. */
+    if (r->in_flight > 0 && now_ms < r->batch_until_ms)
+        batch = routers_ms_until(r->batch_until_ms, now_ms);
     /* With every slot taken only a completion can start the next probe. */
-    if (node == NULL || r->in_flight >= r->concurrency)
-        return -1;
-    if (node->due_ms <= now_ms)
-        return 0;
-    return node->due_ms - now_ms > (uint64_t)LONG_MAX
-               ? LONG_MAX
-               : (long)(node->due_ms - now_ms);
+    if (node != NULL && r->in_flight < r->concurrency)
+        probe = routers_ms_until(node->due_ms, now_ms);
+    if (batch < 0 || (probe >= 0 && probe < batch))
+        return probe;
+    return batch;
 }

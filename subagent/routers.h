@@ -7,6 +7,10 @@
  * routers_next_wakeup_ms(), then call routers_process().  Probes run in the
  * library's I/O thread through its asynchronous calls, at most
  * `concurrency` routers at a time; nothing here waits on the network.
+ * Finished steps are taken in batches: once some were taken, the
+ * descriptor is left alone for ROUTERS_COMPLETION_BATCH_MS, so that a
+ * fleet of routers failing fast wakes the loop a few hundred times a
+ * second, not once per step, and SNMP requests keep the thread meanwhile.
  *
  * One probe: connect when no handle is held (a handle is kept across
  * probes, so a healthy router costs one SMB session, not one per probe);
@@ -33,6 +37,10 @@
 /* Events kept for routers_take_events; when full the oldest is dropped. */
 #define ROUTERS_EVENT_QUEUE_MAX 1024
 
+/* How long finished steps wait to be taken after a batch was taken: short
+ * against any probe's timeout, long against a step failing at once. */
+#define ROUTERS_COMPLETION_BATCH_MS 5
+
 struct routers;
 
 /* An empty set of routers with its own completion queue.  NULL when out of
@@ -57,15 +65,17 @@ void routers_free(struct routers *r);
 int routers_apply_config(struct routers *r, struct daemon_config *cfg,
                          uint64_t now_ms);
 
-/* The descriptor that is readable when probe steps have finished. */
-int routers_fd(const struct routers *r);
+/* The descriptor to poll now, readable when probe steps have finished;
+ * -1 while a batch is being held back (routers_next_wakeup_ms ends it). */
+int routers_fd(const struct routers *r, uint64_t now_ms);
 
 /* Take finished probe steps, start the next steps and the probes now due.
  * Call it when routers_fd() is readable or the wakeup time has come (extra
  * calls are harmless). */
 void routers_process(struct routers *r, uint64_t now_ms);
 
-/* Milliseconds until a probe is due (0: now), or -1 when none is queued. */
+/* Milliseconds until a probe is due or the held-back batch is to be
+ * taken (0: now), or -1 when neither. */
 long routers_next_wakeup_ms(const struct routers *r, uint64_t now_ms);
 
 /* The current table, with a reference: snapshot_release it. */

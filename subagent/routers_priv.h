@@ -39,6 +39,7 @@ struct routers {
     struct sched_heap heap;
     unsigned concurrency;
     size_t in_flight;
+    uint64_t batch_until_ms; /* completions are left queued until then */
     uint64_t rng;
     struct router_event *events; /* ring of ROUTERS_EVENT_QUEUE_MAX */
     size_t ev_head;

@@ -10,7 +10,7 @@ static void drive_once(struct routers *r, uint64_t end_ms)
     uint64_t now = mono_now_ms();
     long wait = routers_next_wakeup_ms(r, now);
     long left = end_ms > now ? (long)(end_ms - now) : 0;
-    struct pollfd p = {.fd = routers_fd(r), .events = POLLIN};
+    struct pollfd p = {.fd = routers_fd(r, mono_now_ms()), .events = POLLIN};
 
     if (wait < 0 || wait > left)
         wait = left;
