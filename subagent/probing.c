@@ -87,11 +87,10 @@ static void probing_show_connecting(struct routers *r, struct router *t)
         row->conn_state = MPR_CONN_CONNECTING;
 }
 
-void probing_start(struct routers *r, struct router *t, uint64_t now_ms)
+void probing_start(struct routers *r, struct router *t)
 {
     memset(&t->res, 0, sizeof t->res);
     t->res.service_state = MPRMON_SERVICE_UNKNOWN;
-    t->started_ms = now_ms;
     r->in_flight++;
     if (t->handle == NULL) {
         probing_show_connecting(r, t);
@@ -104,14 +103,10 @@ void probing_start(struct routers *r, struct router *t, uint64_t now_ms)
 
 static void probing_end(struct routers *r, struct router *t)
 {
-    uint64_t now = mono_now_ms();
-    uint64_t took = now > t->started_ms ? now - t->started_ms : 0;
-
     t->step = PROBE_IDLE;
     t->request = 0;
     r->in_flight--;
-    t->res.finished_ms = now;
-    t->res.latency_ms = took > UINT32_MAX ? UINT32_MAX : (uint32_t)took;
+    t->res.finished_ms = mono_now_ms();
     routers_probe_done(r, t);
 }
 
@@ -164,6 +159,11 @@ static void probing_info_read(struct routers *r, struct router *t,
 void probing_step_done(struct routers *r, struct router *t,
                        const MPRMON_COMPLETION *c)
 {
+    /* The steps' own times, as the library measured them: not the time
+     * their completions waited to be taken in a batch. */
+    t->res.latency_ms = c->dwElapsedMs > UINT32_MAX - t->res.latency_ms
+                            ? UINT32_MAX
+                            : t->res.latency_ms + c->dwElapsedMs;
     switch (t->step) {
     case PROBE_CONNECT:
         probing_connected(r, t, c);

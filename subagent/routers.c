@@ -186,7 +186,7 @@ static void routers_start_due(struct routers *r, uint64_t now_ms)
         struct router *t = routers_of(sched_pop(&r->heap));
 
         t->due_ms = node->due_ms;
-        probing_start(r, t, now_ms);
+        probing_start(r, t);
     }
 }
 

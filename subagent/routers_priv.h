@@ -27,7 +27,6 @@ struct router {
     enum probe_step step;
     MPRMON_REQUEST_ID request;
     uint64_t due_ms; /* when it was due: the next due time counts from it */
-    uint64_t started_ms;
     struct probe_result res;
 };
 
@@ -50,7 +49,7 @@ struct routers {
 /* probing.c */
 
 /* Start a probe of t (which is out of the schedule). */
-void probing_start(struct routers *r, struct router *t, uint64_t now_ms);
+void probing_start(struct routers *r, struct router *t);
 
 /* A completion of one of t's steps: start the next step, or end the
  * probe with routers_probe_done. */
