@@ -15,8 +15,9 @@
 # (bench_isolation.sh measures that case).
 #
 # Target: walk time <= 1.1 x the floor's, for the default
-# max-repetitions (10) and 25.  Each walk must return exactly 16 x N
-# varbinds.
+# max-repetitions (10) and 25.  Each walk must return exactly 17 x N
+# varbinds: what the table has of a probed router refused at a closed
+# port, and what the floor serves.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$top_srcdir/bench/lib.sh"
 
@@ -24,7 +25,7 @@ N=$(bench_size 10000 300)
 RUNS=$(bench_size 3 1)
 REPS="10 25"
 FLOOR_ENTRY=.1.3.6.1.4.1.8072.9999.4174.1.2.1
-COLUMNS=16
+COLUMNS=17
 WALK_LIMIT_S=$(bench_size 120 30)
 PROBE_INTERVAL_S=1
 
@@ -57,9 +58,14 @@ v=$(snmp_wait_value "$FLOOR_ENTRY.2.$N" "\"router-$(printf %05d "$N")\"" 30) || 
     bench_fail "floor subagent did not answer: $v"
     bench_finish
 }
-# Probes must be running before the first walk.
+# Probes must be running before the first walk, and every row probed
+# (the shape is then fixed: 17 cells a row).
 v=$(snmp_wait_value "$MPR_ENTRY.17.1" '[1-9][0-9]*' 30) || {
     bench_fail "no probe finished: mprRouterProbes.1 = $v"
+    bench_finish
+}
+v=$(snmp_wait_value "$MPR_ENTRY.17.$N" '[1-9][0-9]*' 60) || {
+    bench_fail "the last row was not probed: mprRouterProbes.$N = $v"
     bench_finish
 }
 

@@ -4,8 +4,10 @@
  *
  *   floor_subagent -x AGENTX_SOCKET -n ROWS [-p NAME_PREFIX]
  *
- * Same 16 columns with the same ASN.1 types, similar string lengths, rows
- * indexed 1..ROWS, under netSnmpExperimental.4174 instead of .4173: an OID of
+ * As many columns (17) as the real table shows for a router refused at a
+ * closed port, with the same ASN.1 types and string lengths (the real
+ * table has no level-0 figures and no time since an answer for such a
+ * router, so they are left out here too), rows indexed 1..ROWS, under netSnmpExperimental.4174 instead of .4173: an OID of
  * the same length (so PDUs have the same size), registered next to the real
  * subagent on the same snmpd, so both tables can be walked alternately in
  * one run without restarting anything.
@@ -24,7 +26,7 @@
 #include <unistd.h>
 
 #define FLOOR_COL_FIRST 2
-#define FLOOR_COL_LAST 17
+#define FLOOR_COL_LAST 18
 
 static const oid floor_table_oid[] = {1, 3, 6, 1, 4, 1, 8072, 9999, 4174, 1, 2};
 static const oid floor_entry_oid[] = {1,    3,    6,    1, 4, 1,
@@ -43,6 +45,8 @@ static volatile sig_atomic_t floor_stop;
 static const char floor_address[] = "127.0.0.1";
 static const char floor_err_name[] = "RPC_S_SERVER_UNAVAILABLE";
 static const char floor_err_text[] = "The RPC server is unavailable.";
+static const char floor_state_text[] =
+    "RemoteAccess state unknown: the router could not be reached";
 
 static void floor_on_signal(int sig)
 {
@@ -65,7 +69,8 @@ static void floor_set_num(netsnmp_variable_list *vb, u_char type, u_long v)
     }
 }
 
-/* Columns as in MPRMON-MIB's mprRouterEntry. */
+/* Columns 2..13 as in MPRMON-MIB's mprRouterEntry; then, packed, what a
+ * refused router has of the rest: state text, two ages, probes, stale. */
 static void floor_cell(netsnmp_variable_list *vb, unsigned long col,
                        unsigned long idx)
 {
@@ -109,7 +114,7 @@ static void floor_cell(netsnmp_variable_list *vb, unsigned long col,
         floor_set_num(vb, ASN_COUNTER, 42);
         break;
     case 14:
-        floor_set_num(vb, ASN_GAUGE, 0);
+        floor_set_str(vb, floor_state_text, sizeof floor_state_text - 1);
         break;
     case 15:
         floor_set_num(vb, ASN_GAUGE, 0);
@@ -117,8 +122,11 @@ static void floor_cell(netsnmp_variable_list *vb, unsigned long col,
     case 16:
         floor_set_num(vb, ASN_GAUGE, 0);
         break;
-    default:
+    case 17:
         floor_set_num(vb, ASN_COUNTER, 42);
+        break;
+    default:
+        floor_set_num(vb, ASN_INTEGER, 2);
         break;
     }
 }

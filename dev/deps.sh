@@ -11,7 +11,7 @@ packages=(
     samba-ad-dc samba-ad-provision winbind krb5-user
     python3 python3-impacket
     libsnmp-dev snmpd snmp snmptrapd
-    smitools tshark
+    smitools tshark monitoring-plugins-standard
     debhelper lintian
 )
 

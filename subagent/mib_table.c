@@ -81,10 +81,32 @@ enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,
      * instance of this table. */
     if (suffix_len != 2 || suffix[1] == 0 || suffix[1] > UINT32_MAX)
         return MIB_NO_SUCH_INSTANCE;
-    if (mib_table_find_row(s, (uint32_t)suffix[1], &cell->row) != 0)
+    if (mib_table_find_row(s, (uint32_t)suffix[1], &cell->row) != 0 ||
+        mib_table_cell_absent(snapshot_row(s, cell->row), (unsigned)suffix[0]))
         return MIB_NO_SUCH_INSTANCE;
     cell->column = (unsigned)suffix[0];
     return MIB_FOUND;
+}
+
+/* The first cell with a value at or after (column, row), in walk order:
+ * down each column, then on to the next.  A column whose values are all
+ * absent is crossed once per walk, not once per request. */
+static enum mib_lookup mib_table_first_present(const struct snapshot *s,
+                                               unsigned long column,
+                                               size_t row,
+                                               struct mib_cell *cell)
+{
+    for (; column <= MIB_COL_LAST; column++, row = 0) {
+        for (; row < snapshot_size(s); row++) {
+            if (!mib_table_cell_absent(snapshot_row(s, row),
+                                       (unsigned)column)) {
+                cell->column = (unsigned)column;
+                cell->row = row;
+                return MIB_FOUND;
+            }
+        }
+    }
+    return MIB_END;
 }
 
 enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
@@ -109,110 +131,8 @@ enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
             else
                 row = mib_table_upper_bound(s, (uint32_t)suffix[1]);
         }
-        if (row == snapshot_size(s)) {
-            column++;
-            row = 0;
-        }
-        if (column > MIB_COL_LAST)
-            return MIB_END;
     }
-    cell->column = (unsigned)column;
-    cell->row = row;
-    return MIB_FOUND;
-}
-
-uint32_t mib_table_timestamp(uint64_t event_ms, uint64_t now_ms,
-                             uint32_t uptime_ticks_now)
-{
-    uint64_t age_ticks;
-
-    if (event_ms == 0 || event_ms > now_ms)
-        return event_ms == 0 ? 0 : uptime_ticks_now;
-    age_ticks = (now_ms - event_ms) / 10;
-    if (age_ticks >= uptime_ticks_now)
-        return 0;
-    return uptime_ticks_now - (uint32_t)age_ticks;
-}
-
-static void mib_value_num(struct mib_value *out, u_char type, uint32_t num)
-{
-    out->type = type;
-    out->num = num;
-    out->str = NULL;
-    out->str_len = 0;
-}
-
-static void mib_value_str(struct mib_value *out, const char *str, size_t maxlen)
-{
-    out->type = ASN_OCTET_STR;
-    out->num = 0;
-    out->str = str;
-    /* Rows hold fixed arrays; never read past them even if unterminated. */
-    out->str_len = strnlen(str, maxlen);
-}
-
-int mib_table_cell_value(const struct router_row *row, unsigned column,
-                         uint64_t now_ms, uint32_t uptime_ticks_now,
-                         struct mib_value *out)
-{
-    switch (column) {
-    case MIB_COL_NAME:
-        mib_value_str(out, row->name, sizeof(row->name));
-        break;
-    case MIB_COL_ADDRESS:
-        mib_value_str(out, row->address, sizeof(row->address));
-        break;
-    case MIB_COL_CONN_STATE:
-        mib_value_num(out, ASN_INTEGER, (uint32_t)row->conn_state);
-        break;
-    case MIB_COL_SERVICE_STATE:
-        mib_value_num(out, ASN_INTEGER, (uint32_t)row->service_state);
-        break;
-    case MIB_COL_LAST_ERROR:
-        mib_value_num(out, ASN_UNSIGNED, row->last_error);
-        break;
-    case MIB_COL_LAST_ERROR_NAME:
-        /* DisplayString is at most 255 octets. */
-        mib_value_str(out, MprmonErrorName(row->last_error), 255);
-        break;
-    case MIB_COL_LAST_ERROR_TEXT:
-        mib_value_str(out, MprmonErrorText(row->last_error), 255);
-        break;
-    case MIB_COL_LAST_CHANGE:
-        mib_value_num(
-            out, ASN_TIMETICKS,
-            mib_table_timestamp(row->last_change_ms, now_ms, uptime_ticks_now));
-        break;
-    case MIB_COL_LAST_PROBE:
-        mib_value_num(
-            out, ASN_TIMETICKS,
-            mib_table_timestamp(row->last_probe_ms, now_ms, uptime_ticks_now));
-        break;
-    case MIB_COL_PROBE_LATENCY:
-        mib_value_num(out, ASN_GAUGE, row->probe_latency_ms);
-        break;
-    case MIB_COL_CONNECT_ATTEMPTS:
-        mib_value_num(out, ASN_COUNTER, row->connect_attempts);
-        break;
-    case MIB_COL_CONNECT_FAILURES:
-        mib_value_num(out, ASN_COUNTER, row->connect_failures);
-        break;
-    case MIB_COL_UPTIME:
-        mib_value_num(out, ASN_GAUGE, row->info_valid ? row->uptime_s : 0);
-        break;
-    case MIB_COL_TOTAL_PORTS:
-        mib_value_num(out, ASN_GAUGE, row->info_valid ? row->total_ports : 0);
-        break;
-    case MIB_COL_PORTS_IN_USE:
-        mib_value_num(out, ASN_GAUGE, row->info_valid ? row->ports_in_use : 0);
-        break;
-    case MIB_COL_PROBES:
-        mib_value_num(out, ASN_COUNTER, row->probes);
-        break;
-    default:
-        return -1;
-    }
-    return 0;
+    return mib_table_first_present(s, column, row, cell);
 }
 
 uint32_t mib_table_count_running(const struct snapshot *s)
@@ -374,7 +294,8 @@ static int mib_scalar_handler(netsnmp_mib_handler *handler,
                              ? (uint32_t)snapshot_size(s)
                              : mib_table_count_running(s);
             snapshot_release(s);
-            mib_value_num(&v, ASN_GAUGE, n);
+            v.type = ASN_GAUGE;
+            v.num = n;
         }
         mib_set_value(r->requestvb, &v);
     }

@@ -11,6 +11,7 @@
 #ifndef MPRMON_MIB_TABLE_H
 #define MPRMON_MIB_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -39,10 +40,18 @@ enum mib_router_column {
     MIB_COL_UPTIME = 14,
     MIB_COL_TOTAL_PORTS = 15,
     MIB_COL_PORTS_IN_USE = 16,
-    MIB_COL_PROBES = 17
+    MIB_COL_PROBES = 17,
+    MIB_COL_SERVICE_STATE_TEXT = 18,
+    MIB_COL_SECONDS_SINCE_CHANGE = 19,
+    MIB_COL_SECONDS_SINCE_PROBE = 20,
+    MIB_COL_SECONDS_SINCE_ANSWER = 21,
+    MIB_COL_STALE = 22
 };
 #define MIB_COL_FIRST MIB_COL_NAME
-#define MIB_COL_LAST MIB_COL_PROBES
+#define MIB_COL_LAST MIB_COL_STALE
+
+/* mprRouterStale: the last answer is older than this many intervals. */
+#define MIB_STALE_INTERVALS 3
 
 /* Scalars under mprmonScalars. */
 enum mib_scalar {
@@ -87,7 +96,8 @@ enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,
 
 /* GETNEXT: suffix is the OID below mprRouterEntry (any length, any values;
  * an empty suffix means "before the first cell").  Fills the first cell
- * lexicographically after it. Returns MIB_FOUND or MIB_END. */
+ * lexicographically after it that has a value (mib_table_cell_absent).
+ * Returns MIB_FOUND or MIB_END. */
 enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
                                       const unsigned long *suffix,
                                       size_t suffix_len, struct mib_cell *cell);
@@ -101,16 +111,34 @@ enum mib_lookup mib_table_lookup_next(const struct snapshot *s,
  * subagent sets that clock to the master's sysUpTime when it connects, so
  * the stamps compare with the master's sysUpTime and with the sysUpTime.0
  * that send_v2trap puts in notifications.  An event before the master's
- * (re)start, or never (0), gives 0.
- * Returns 0, or -1 for a column that has no value (index, out of range).
+ * (re)start gives 0.
+ * Returns 0; MIB_CELL_ABSENT for a cell with no current value (see
+ * mib_table_cell_absent; *out untouched); -1 for a column that has no
+ * value at all (index, out of range).
  */
+#define MIB_CELL_ABSENT 1
 int mib_table_cell_value(const struct router_row *row, unsigned column,
                          uint64_t now_ms, uint32_t uptime_ticks_now,
                          struct mib_value *out);
 
-/* TimeStamp conversion described above. */
+/* Does this cell lack a current value?  Unknown is not 0: such a cell is
+ * noSuchInstance to GET and skipped by GETNEXT.  The last probe's error,
+ * its time and duration are absent until a probe has finished; the last
+ * change until there was one; the level-0 figures (uptime, ports) unless
+ * the last probe read them; the time since the last answer until the
+ * router answered once.  Depends on the row only, not on the clock. */
+bool mib_table_cell_absent(const struct router_row *row, unsigned column);
+
+/* TimeStamp conversion described above (event_ms must not be 0). */
 uint32_t mib_table_timestamp(uint64_t event_ms, uint64_t now_ms,
                              uint32_t uptime_ticks_now);
+
+/* mprRouterServiceStateText: the service state in words. */
+const char *mib_table_service_text(const struct router_row *row);
+
+/* mprRouterStale: no answer from the router for MIB_STALE_INTERVALS
+ * intervals (counted from when it was configured if it never answered). */
+bool mib_table_row_stale(const struct router_row *row, uint64_t now_ms);
 
 /* Number of rows whose service state is running. */
 uint32_t mib_table_count_running(const struct snapshot *s);

@@ -123,7 +123,8 @@ int notify_build_varbinds(const struct router_event *ev, void **out)
 {
     static const unsigned columns[] = {
         MIB_COL_NAME, MIB_COL_CONN_STATE, MIB_COL_SERVICE_STATE,
-        MIB_COL_LAST_ERROR, MIB_COL_LAST_ERROR_TEXT};
+        MIB_COL_LAST_ERROR, MIB_COL_LAST_ERROR_TEXT,
+        MIB_COL_SERVICE_STATE_TEXT};
     netsnmp_variable_list *list = NULL;
     oid trap[OID_LENGTH(notify_base_oid) + 1];
 

@@ -57,6 +57,13 @@ enum mpr_conn_state probe_conn_state(const struct probe_result *res)
     return probe_bound(res) ? MPR_CONN_CONNECTED : MPR_CONN_FAILED;
 }
 
+bool probe_router_answered(const struct probe_result *res)
+{
+    return probe_bound(res) ||
+           (res->service_state != MPRMON_SERVICE_UNREACHABLE &&
+            res->service_state != MPRMON_SERVICE_UNKNOWN);
+}
+
 enum probe_health probe_classify(const struct probe_result *res)
 {
     if (res->service_state == MPRMON_SERVICE_STOPPED ||

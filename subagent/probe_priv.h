@@ -38,6 +38,10 @@ enum probe_health {
 
 enum probe_health probe_classify(const struct probe_result *res);
 
+/* Did the router itself answer (a binding, or its service manager's word,
+ * access denied included), rather than nothing answering at all? */
+bool probe_router_answered(const struct probe_result *res);
+
 /* Errors after which a held handle is useless (the pipe or the session is
  * gone or out of step): it is dropped and reconnects next time. */
 bool probe_error_is_transport(DWORD code);

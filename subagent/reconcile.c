@@ -92,6 +92,7 @@ static void plan_fill_row(void *ctx, size_t i, struct router_row *row)
     }
     *row = *row_store_row(p->r->store, p->next[i]->pos);
     row_copy_str(row->name, sizeof row->name, c->name);
+    row->interval_s = c->interval_s;
 }
 
 /* A kept router: new settings; a shorter interval takes effect now. */

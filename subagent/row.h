@@ -41,6 +41,9 @@ struct router_row {
     uint32_t connect_attempts; /* Counter32 */
     uint32_t connect_failures; /* Counter32 */
     uint32_t probes;           /* Counter32: probes finished */
+    uint64_t last_answer_ms;   /* monotonic ms of the last probe the router answered, 0 = never */
+    uint64_t configured_ms;    /* monotonic ms of when the router was configured */
+    uint32_t interval_s;       /* the router's probe interval */
     bool info_valid;           /* the three below are from a current level-0 answer */
     uint32_t uptime_s;
     uint32_t total_ports;

@@ -70,6 +70,8 @@ void row_init(struct router_row *row, const struct router_config *cfg)
     row_copy_str(row->address, sizeof row->address, cfg->address);
     row->conn_state = MPR_CONN_DISCONNECTED;
     row->service_state = MPR_SVC_UNKNOWN;
+    row->configured_ms = mono_now_ms();
+    row->interval_s = cfg->interval_s;
 }
 
 size_t snapshot_size(const struct snapshot *s)

@@ -61,6 +61,8 @@ static void verdict_fill_row(struct router_health *h, struct router_row *row,
     row->service_state = svc;
     row->last_error = probe_last_error(res);
     row->last_probe_ms = res->finished_ms;
+    if (probe_router_answered(res))
+        row->last_answer_ms = res->finished_ms;
     row->probe_latency_ms = res->latency_ms;
     row->info_valid = res->info_valid;
     row->uptime_s = res->info_valid ? res->info.dwUpTime : 0;

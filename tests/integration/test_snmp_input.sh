@@ -66,11 +66,11 @@ pid=$SUBAGENT_PID
 v=$(snmp_wait_value "$MPR_SCALARS.1.0" "$N" 30) ||
     fail "mprRoutersConfigured = $v, expected $N"
 
-# ---- SET: every column (2..17) and scalar, right types where snmpset has
+# ---- SET: every column (2..22) and scalar, right types where snmpset has
 # them (it cannot send Counter32: Gauge32 stands in).
 for spec in "2 s x" "3 s 10.0.0.1" "4 i 1" "5 i 1" "6 u 0" "7 s x" "8 s x" \
     "9 t 0" "10 t 0" "11 u 0" "12 u 0" "13 u 0" "14 u 0" "15 u 0" "16 u 0" \
-    "17 u 0"; do
+    "17 u 0" "18 s x" "19 u 0" "20 u 0" "21 u 0" "22 i 1"; do
     # shellcheck disable=SC2086 # split "COLUMN TYPE VALUE" on purpose
     set -- $spec
     set_is "$MPR_ENTRY.$1.1" "$2" "$3" notWritable
@@ -83,7 +83,7 @@ set_is "$MPR_SCALARS.2.0" u 7 notWritable
 set_is "$MPR_SCALARS.3.0" x 07E90101000000000000 notWritable
 # Objects the MIB does not have, inside and next to ours.
 set_is "$MPR_ENTRY.1.1" i 1 'notWritable|noCreation|noAccess'
-set_is "$MPR_ENTRY.18.1" i 1 'notWritable|noCreation|noAccess'
+set_is "$MPR_ENTRY.23.1" i 1 'notWritable|noCreation|noAccess'
 set_is "$MPR_SCALARS.4.0" i 1 'notWritable|noCreation|noAccess'
 # Several varbinds in one SET: refused as a whole.
 out=$(snmpset -v2c -c "$SNMP_RW_COMMUNITY" -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" \
@@ -102,7 +102,7 @@ done
 get_is "$MPR_ENTRY.2.1" 'STRING: "?r0"?$'
 get_is "$MPR_ENTRY.2.999" "STRING: \"?r$((N - 1))\"?$"
 # Columns the entry lacks; the entry and the table themselves.
-for oid in "$MPR_ENTRY.1.1" "$MPR_ENTRY.18.1" "$MPR_ENTRY.0.1" \
+for oid in "$MPR_ENTRY.1.1" "$MPR_ENTRY.23.1" "$MPR_ENTRY.0.1" \
     "$MPR_ENTRY.4294967295.1"; do
     get_is "$oid" 'No Such Object'
 done
@@ -136,7 +136,12 @@ v=$(snmpget -v2c -c "$SNMP_COMMUNITY" -t 5 -r 0 -m "" -On -Oqv \
 
 snmp_tool snmpbulkwalk -On -Cr10000 "$MPR_TABLE" >"$MPRMON_TEST_TMP/walk.txt"
 n=$(grep -c "^$MPR_ENTRY\." "$MPRMON_TEST_TMP/walk.txt")
-[ "$n" = $((16 * N)) ] || fail "snmpbulkwalk -Cr10000: $n cells, expected $((16 * N))"
+# A row never probed has 9 cells with a value; a probed one (refused, so
+# never answered, no level-0 figures) 8 more: its error and their times.
+probed=$(grep -c "^$MPR_ENTRY\.17\.[0-9]* = Counter32: [1-9]" "$MPRMON_TEST_TMP/walk.txt")
+want=$((9 * N + 8 * probed))
+[ "$probed" -ge 1 ] || fail "no row was probed before the walk"
+[ "$n" = "$want" ] || fail "snmpbulkwalk -Cr10000: $n cells, expected $want ($probed rows probed)"
 v=$(snmpget -v2c -c "$SNMP_COMMUNITY" -t 5 -r 0 -m "" -On -Oqv \
     "127.0.0.1:$SNMPD_PORT" "$MPR_ENTRY.2.1" 2>&1)
 [ "$v" = '"r0"' ] || fail "GET after the bulk walk: '$v'"

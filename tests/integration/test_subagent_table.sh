@@ -3,7 +3,8 @@
 # The subagent behind a real snmpd: walk mprRouterTable with snmpwalk,
 # snmpbulkwalk and snmptable and check each row against RRAS peers in known
 # states; a closed port shows RPC_S_SERVER_UNAVAILABLE (1722); SETs are
-# refused with notWritable; missing instances are noSuchInstance.
+# refused with notWritable; missing instances are noSuchInstance, and so
+# are cells with no current value (unknown is not 0).
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/integration/harness.sh"
 # expect OID REGEX: the value must match (whole value, grep -E).
@@ -69,14 +70,26 @@ expect "$MPR_ENTRY.15.1" 8
 expect "$MPR_ENTRY.16.1" 3
 expect "$MPR_ENTRY.12.1" '[1-9][0-9]*'
 expect "$MPR_ENTRY.17.1" '[1-9][0-9]*'
-# r2: reachable, service stopped.
+expect "$MPR_ENTRY.18.1" '"RemoteAccess is running"'
+expect "$MPR_ENTRY.20.1" '[0-9]+'
+expect "$MPR_ENTRY.21.1" '[0-9]+'
+expect "$MPR_ENTRY.22.1" 2
+# r2: reachable, service stopped: no level-0 figures, not 0.
 expect "$MPR_ENTRY.2.2" '"r2"'
 expect "$MPR_ENTRY.5.2" 2
+expect "$MPR_ENTRY.18.2" '"RemoteAccess is stopped"'
+expect "$MPR_ENTRY.16.2" 'No Such Instance.*'
+expect "$MPR_ENTRY.21.2" '[0-9]+'
 # The closed port: failed, RPC_S_SERVER_UNAVAILABLE, every attempt failed.
 expect "$MPR_ENTRY.4.4000000000" 4
 expect "$MPR_ENTRY.7.4000000000" '"RPC_S_SERVER_UNAVAILABLE"'
 expect "$MPR_ENTRY.8.4000000000" '"The RPC server is unavailable\."'
 expect "$MPR_ENTRY.13.4000000000" '[1-9][0-9]*'
+expect "$MPR_ENTRY.18.4000000000" \
+    '"RemoteAccess state unknown: the router could not be reached"'
+for col in 14 15 16 21; do
+    expect "$MPR_ENTRY.$col.4000000000" 'No Such Instance.*'
+done
 # Failures first: a probe between the two reads raises both counters (every
 # attempt at a closed port fails), so attempts read first could be one
 # behind.  Read in this order, failures <= attempts whatever the timing.
@@ -99,19 +112,24 @@ snmp_tool snmpwalk -On .1.3.6.1.2.1.1.9.1.2 | grep -q "= OID: $MPRMON_OID\$" ||
 expect "$MPR_ENTRY.2.3" 'No Such Instance.*'
 expect "$MPR_ENTRY.2.4000000001" 'No Such Instance.*'
 expect "$MPR_ENTRY.1.1" 'No Such Object.*'
-expect "$MPR_ENTRY.18.1" 'No Such Object.*'
+expect "$MPR_ENTRY.23.1" 'No Such Object.*'
 expect "$MPR_ENTRY.2.1.0" 'No Such Instance.*'
 
-# A full walk: 16 readable columns x 3 rows, in order, nothing else.
+# A full walk, in order, nothing else: 21 readable columns for r1; r2
+# without its 3 level-0 figures; the closed port without those and without
+# the time since an answer.
 snmp_tool snmpwalk -On -Oe "$MPR_TABLE" >"$MPRMON_TEST_TMP/walk.txt"
 n=$(grep -c "^$MPR_ENTRY\." "$MPRMON_TEST_TMP/walk.txt")
-[ "$n" = 48 ] || fail "snmpwalk returned $n table cells, expected 48"
-[ "$(wc -l <"$MPRMON_TEST_TMP/walk.txt")" = 48 ] ||
+[ "$n" = 56 ] || fail "snmpwalk returned $n table cells, expected 56"
+[ "$(wc -l <"$MPRMON_TEST_TMP/walk.txt")" = 56 ] ||
     fail "snmpwalk returned lines outside the table"
 first=$(sed -n 1p "$MPRMON_TEST_TMP/walk.txt")
 last=$(sed -n '$p' "$MPRMON_TEST_TMP/walk.txt")
 case $first in "$MPR_ENTRY.2.1 = "*) ;; *) fail "first cell: $first" ;; esac
-case $last in "$MPR_ENTRY.17.4000000000 = "*) ;; *) fail "last cell: $last" ;; esac
+case $last in "$MPR_ENTRY.22.4000000000 = "*) ;; *) fail "last cell: $last" ;; esac
+if grep -q "^$MPR_ENTRY\.1[456]\.4000000000 " "$MPRMON_TEST_TMP/walk.txt"; then
+    fail "the walk shows level-0 figures for the closed port"
+fi
 
 # GETBULK gives the same cells (values other than counters and stamps).
 snmp_tool snmpbulkwalk -On -Oe -Cr7 "$MPR_TABLE" >"$MPRMON_TEST_TMP/bulk.txt"
@@ -124,7 +142,7 @@ grep -q "^$MPR_ENTRY.6.4000000000 = Gauge32: 1722\$" "$MPRMON_TEST_TMP/bulk.txt"
     fail "snmpbulkwalk: no 1722 for the closed port"
 
 # GETNEXT after the last cell leaves the table.
-nxt=$(snmp_tool snmpgetnext -On "$MPR_ENTRY.17.4000000000")
+nxt=$(snmp_tool snmpgetnext -On "$MPR_ENTRY.22.4000000000")
 case $nxt in
 "$MPR_TABLE."*) fail "getnext after the last cell stayed in the table: $nxt" ;;
 esac

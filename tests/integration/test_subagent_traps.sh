@@ -88,6 +88,8 @@ if wait_trap 1 1 20; then
         fail "ServiceDown: no last error varbind: $l"
     printf '%s\n' "$l" | tr '\t' '\n' | grep -q "^$MPR_ENTRY\.8\.1 = STRING: " ||
         fail "ServiceDown: no error text varbind: $l"
+    has_varbind "$l" "$MPR_ENTRY.18.1" 'STRING: "RemoteAccess is stopped"' ||
+        fail "ServiceDown: no service state text saying it stopped: $l"
     # sysUpTime.0 comes first, then snmpTrapOID.0 (SNMPv2-Trap order).
     printf '%s\n' "$l" | grep -q '^TRAP \.1\.3\.6\.1\.2\.1\.1\.3\.0 = Timeticks: ' ||
         fail "ServiceDown: sysUpTime.0 is not the first varbind: $l"

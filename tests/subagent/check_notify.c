@@ -112,6 +112,7 @@ START_TEST(test_varbinds)
         ev.row.conn_state = MPR_CONN_CONNECTED;
         ev.row.service_state = MPR_SVC_STOPPED;
         ev.row.last_error = RPC_S_UNKNOWN_IF;
+        ev.row.last_probe_ms = 1000; /* events follow a finished probe */
 
         ck_assert_int_eq(notify_build_varbinds(&ev, &out), 0);
         vb = out;
@@ -140,6 +141,11 @@ START_TEST(test_varbinds)
         vb = vb->next_variable;
         check_column(vb, MIB_COL_LAST_ERROR_TEXT, ev.row.id, ASN_OCTET_STR);
         ck_assert_uint_eq(vb->val_len, strlen(MprmonErrorText(1717)));
+        vb = vb->next_variable;
+        check_column(vb, MIB_COL_SERVICE_STATE_TEXT, ev.row.id, ASN_OCTET_STR);
+        ck_assert_uint_eq(vb->val_len, strlen("RemoteAccess is stopped"));
+        ck_assert(memcmp(vb->val.string, "RemoteAccess is stopped",
+                         vb->val_len) == 0);
         ck_assert_ptr_null(vb->next_variable);
         snmp_free_varbind(out);
     }

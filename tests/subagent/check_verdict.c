@@ -380,6 +380,37 @@ START_TEST(test_counters_and_times)
 }
 END_TEST
 
+/* The last answer: kept through unreachable probes, moved by any probe the
+ * router answered, access denied included. */
+START_TEST(test_last_answer)
+{
+    struct router_fixture f;
+    struct probe_result denied;
+    uint64_t answered;
+
+    fixture_init(&f, 12, 100);
+    ck_assert_uint_eq(f.row.interval_s, 30);
+    ck_assert_uint_gt(f.row.configured_ms, 0);
+    (void)record1(&f, res_unreachable());
+    ck_assert_uint_eq(f.row.last_answer_ms, 0);
+    (void)record1(&f, res_down());
+    ck_assert_uint_eq(f.row.last_answer_ms, f.clock_ms);
+    answered = f.clock_ms;
+    (void)record1(&f, res_unreachable());
+    ck_assert_uint_eq(f.row.last_answer_ms, answered);
+
+    memset(&denied, 0, sizeof denied);
+    denied.connect_attempted = true;
+    denied.connect_error = ERROR_ACCESS_DENIED;
+    denied.service_error = ERROR_ACCESS_DENIED;
+    denied.service_state = MPRMON_SERVICE_ACCESS_DENIED;
+    (void)record1(&f, denied);
+    ck_assert_uint_eq(f.row.last_answer_ms, f.clock_ms);
+    (void)record1(&f, res_up());
+    ck_assert_uint_eq(f.row.last_answer_ms, f.clock_ms);
+}
+END_TEST
+
 START_TEST(test_hysteresis_zero_means_one)
 {
     struct router_fixture zero, one;
@@ -457,6 +488,7 @@ static Suite *verdict_suite(void)
     tcase_add_test(tc, test_bad_news_at_start);
     tcase_add_test(tc, test_classification);
     tcase_add_test(tc, test_counters_and_times);
+    tcase_add_test(tc, test_last_answer);
     tcase_add_test(tc, test_hysteresis_zero_means_one);
     tcase_add_test(tc, test_retarget_is_a_fresh_start);
     suite_add_tcase(s, tc);

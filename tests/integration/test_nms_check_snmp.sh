@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The README's check_snmp lines (monitoring-plugins, as Nagios and Icinga
+# run them) against the live table: OK for a healthy router, CRITICAL for a
+# stopped service, and never OK for a router that cannot be reached, where
+# the ports in use are unknown (noSuchInstance), not 0.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$top_srcdir/tests/integration/harness.sh"
+
+CHECK_SNMP=${CHECK_SNMP:-/usr/lib/nagios/plugins/check_snmp}
+if [ ! -x "$CHECK_SNMP" ]; then
+    echo "SKIP: $CHECK_SNMP (monitoring-plugins-standard) is not installed"
+    exit 77
+fi
+rras_peer_usable || exit 77
+snmpd_start || exit $?
+rras_peer_start r1 --total-ports 8 --ports-in-use 3 || exit 1
+rras_peer_start r2 || exit 1
+rras_peer_set_service r2 stopped || exit 1
+closed=$(closed_port)
+
+conf=$MPRMON_TEST_TMP/mprmon.conf
+{
+    echo "concurrency 4"
+    echo "trap-rate 0"
+    echo "defaults {"
+    echo "    interval 1"
+    echo "    timeout 10000"
+    echo "    hysteresis 1"
+    echo "}"
+    subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
+    subagent_conf_router 2 r2 "$RRAS_R2_PORT" "$RRAS_R2_AUTHFILE"
+    subagent_conf_router 3 offline "$closed"
+} >"$conf"
+subagent_start "$conf" || exit 1
+snmp_wait_value "$MPR_ENTRY.5.1" 1 30 >/dev/null || fail "r1 never running"
+snmp_wait_value "$MPR_ENTRY.5.2" 2 30 >/dev/null || fail "r2 never stopped"
+snmp_wait_value "$MPR_ENTRY.4.3" 4 30 >/dev/null || fail "router 3 never failed"
+
+# nagios_check WANT_EXIT LABEL OID ARGS...: one README line, -H and -p
+# pointed at the test's snmpd.  WANT_EXIT is a list such as "2 3".
+nagios_check() {
+    _want=$1 _label=$2 _oid=$3
+    shift 3
+    _out=$("$CHECK_SNMP" -H 127.0.0.1 -p "$SNMPD_PORT" -P 2c \
+        -C "$SNMP_COMMUNITY" -m '' -o "$_oid" "$@" -l "$_label" 2>&1)
+    _rc=$?
+    case " $_want " in
+    *" $_rc "*) echo "ok: $_label $_oid: exit $_rc: $_out" ;;
+    *) fail "$_label $_oid: exit $_rc (wanted one of $_want): $_out" ;;
+    esac
+}
+
+# The service: running(1) is OK, anything else CRITICAL.
+nagios_check 0 rras_service "$MPR_ENTRY.5.1" -c 1:1
+nagios_check 2 rras_service "$MPR_ENTRY.5.2" -c 1:1
+nagios_check 2 rras_service "$MPR_ENTRY.5.3" -c 1:1
+# The connection, with the reason as text.
+nagios_check 0 rras_conn "$MPR_ENTRY.4.1,$MPR_ENTRY.8.1" -c 1:1,
+nagios_check 2 rras_conn "$MPR_ENTRY.4.3,$MPR_ENTRY.8.3" -c 1:1,
+# Ports in use: 3 of 8 is OK; where nothing could be read (service
+# stopped, router unreachable) the check must not pass as OK.
+nagios_check 0 ports_in_use "$MPR_ENTRY.16.1" -w 100 -c 120
+nagios_check "2 3" ports_in_use "$MPR_ENTRY.16.2" -w 100 -c 120
+nagios_check "2 3" ports_in_use "$MPR_ENTRY.16.3" -w 100 -c 120
+# Staleness: false(2) for a router answering every second.
+nagios_check 0 rras_stale "$MPR_ENTRY.22.1" -c 2:2
+
+finish
