@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bench_walk: snmpbulkwalk of the whole mprRouterTable (N rows x 16 columns)
+# bench_walk: snmpbulkwalk of the whole mprRouterTable (N rows x 17 cells)
 # through a private snmpd, versus the floor: bench/floor_subagent serving a
 # static table of the same shape and size from memory, registered on the
 # same snmpd (under netSnmpExperimental.4174).  Both subagents run for the

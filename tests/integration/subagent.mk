@@ -34,7 +34,8 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_reload.sh \
 	tests/integration/test_subagent_ratelimit.sh \
 	tests/integration/test_subagent_large.sh \
-	tests/integration/test_nms_check_snmp.sh
+	tests/integration/test_nms_check_snmp.sh \
+	tests/integration/test_traphandle.sh
 TESTS += $(SUBAGENT_SNMP_TESTS)
 EXTRA_DIST += $(SUBAGENT_SNMP_TESTS)
 EXTRA_DIST += tests/integration/harness.sh

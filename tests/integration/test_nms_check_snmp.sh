@@ -66,4 +66,47 @@ nagios_check "2 3" ports_in_use "$MPR_ENTRY.16.3" -w 100 -c 120
 # Staleness: false(2) for a router answering every second.
 nagios_check 0 rras_stale "$MPR_ENTRY.22.1" -c 2:2
 
+# The shipped object definitions: each command_line with its macros filled
+# in as Nagios would, run through /bin/sh as Nagios runs it.
+NAGIOS_CFG=$top_srcdir/integrations/nagios/mprmon.cfg
+# nagios_command WANT_EXIT NAME ARG1 [ARG2 ARG3]
+nagios_command() {
+    _want=$1 _name=$2
+    shift 2
+    _line=$(awk -v name="$_name" '
+        $1 == "command_name" { found = ($2 == name) }
+        found && $1 == "command_line" { sub(/^[ \t]*command_line[ \t]+/, ""); print; exit }
+    ' "$NAGIOS_CFG")
+    [ -n "$_line" ] || { fail "$NAGIOS_CFG has no command $_name"; return; }
+    _line=$(printf '%s\n' "$_line" | sed \
+        -e "s|\\\$USER1\\\$|$(dirname "$CHECK_SNMP")|g" \
+        -e 's|\$HOSTADDRESS\$|127.0.0.1|g' \
+        -e "s|\\\$_HOSTSNMP_PORT\\\$|$SNMPD_PORT|g" \
+        -e "s|\\\$_HOSTSNMP_COMMUNITY\\\$|$SNMP_COMMUNITY|g" \
+        -e "s|\\\$ARG1\\\$|${1:-}|g" -e "s|\\\$ARG2\\\$|${2:-}|g" \
+        -e "s|\\\$ARG3\\\$|${3:-}|g")
+    case $_line in *'$'*) fail "$_name: a macro left unfilled: $_line"; return ;; esac
+    _out=$(/bin/sh -c "$_line" 2>&1)
+    _rc=$?
+    case " $_want " in
+    *" $_rc "*) echo "ok: $_name $*: exit $_rc: $_out" ;;
+    *) fail "$_name $*: exit $_rc (wanted one of $_want): $_out" ;;
+    esac
+}
+nagios_command 0 check_mprmon_service 1
+nagios_command 2 check_mprmon_service 2
+nagios_command 2 check_mprmon_service 3
+nagios_command 0 check_mprmon_connection 1
+nagios_command 2 check_mprmon_connection 3
+nagios_command 0 check_mprmon_ports 1 100 120
+nagios_command 2 check_mprmon_ports 1 1 2
+nagios_command "2 3" check_mprmon_ports 2 100 120
+nagios_command "2 3" check_mprmon_ports 3 100 120
+nagios_command 0 check_mprmon_stale 1
+# Every example service names a command that is defined.
+for cmd in $(awk '$1 == "check_command" { split($2, a, "!"); print a[1] }' "$NAGIOS_CFG"); do
+    grep -Eq "^[[:space:]]*command_name[[:space:]]+$cmd\$" "$NAGIOS_CFG" ||
+        fail "service uses undefined command $cmd"
+done
+
 finish

@@ -134,6 +134,8 @@ contains mprmon \
     ' \./usr/share/man/man1/mprmon-probe\.1\.gz$' \
     ' \./usr/share/man/man5/mprmon\.conf\.5\.gz$' \
     ' \./usr/share/man/man8/mprmon-subagent\.8\.gz$' \
+    ' \./usr/share/mprmon/nagios/mprmon\.cfg$' \
+    '^-rwxr-xr-x \./usr/share/mprmon/snmptrapd/mprmon-traphandle$' \
     '^drwx------ \./etc/mprmon/$'
 
 # The unit names the installed program, and the subagent links the

@@ -10,7 +10,9 @@
 #   snmpd_start || exit $?
 #
 # snmptrapd_start exports SNMPTRAPD_PORT and SNMPTRAPD_OUT (one line per
-# notification received: "TRAP <varbinds, numeric OIDs>").  snmpd_start
+# notification received: "TRAP <varbinds, numeric OIDs>"); lines in
+# SNMPTRAPD_EXTRA_CONF go into its configuration, and SNMPTRAPD_OID_OPTS=""
+# makes it print OIDs in its default form (iso.3.6.1...).  snmpd_start
 # exports SNMPD_PORT, SNMPD_AGENTX (the AgentX socket path), SNMPD_LOG,
 # SNMP_COMMUNITY (read-only) and SNMP_RW_COMMUNITY (read-write, only so
 # that a SET reaches the subagent and is refused by it).  snmpd sends
@@ -117,6 +119,7 @@ snmptrapd_start() {
     cat >"$SNMP_DIR/snmptrapd.conf" <<EOF
 disableAuthorization yes
 doNotRetainNotificationLogs yes
+${SNMPTRAPD_EXTRA_CONF:-}
 EOF
     _sts_try=1
     while :; do
@@ -138,8 +141,10 @@ _snmptrapd_launch() {
     rm -f "$SNMP_DIR/snmptrapd.pid"
     : >"$SNMPTRAPD_OUT"
     # -F: one line per notification with numeric OIDs, easy to grep; the
-    # varbinds (%V separator) come tab-separated.
-    snmptrapd -f -C -c "$SNMP_DIR/snmptrapd.conf" -On -m "" \
+    # varbinds (%V separator) come tab-separated.  SNMPTRAPD_OID_OPTS set
+    # to "" gives snmptrapd's default form (iso.3.6.1...) instead.
+    # shellcheck disable=SC2086 # an option list, possibly empty
+    snmptrapd -f -C -c "$SNMP_DIR/snmptrapd.conf" ${SNMPTRAPD_OID_OPTS--On} -m "" \
         -p "$SNMP_DIR/snmptrapd.pid" -Lf "$SNMPTRAPD_OUT" \
         -F 'TRAP %V\t%v\n' "udp:127.0.0.1:$SNMPTRAPD_PORT" \
         >"$SNMPTRAPD_LOG" 2>&1 &

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# integrations/: definitions for the NMSs that poll the table, installed
+# under $(pkgdatadir) (/usr/share/mprmon).
+nagiosdir = $(pkgdatadir)/nagios
+dist_nagios_DATA = integrations/nagios/mprmon.cfg
+snmptrapddir = $(pkgdatadir)/snmptrapd
+dist_snmptrapd_SCRIPTS = integrations/snmptrapd/mprmon-traphandle
