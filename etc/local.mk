@@ -5,7 +5,7 @@
 # the daemon's real $(sysconfdir)/mprmon/mprmon.conf belongs to the
 # administrator and make install never writes it.
 exampledir = $(docdir)/examples
-dist_example_DATA = etc/mprmon.conf.example
+dist_example_DATA = etc/mprmon.conf.example etc/snmpd-mprmon.conf
 
 # The unit names the installed programs, so its paths are filled in at make
 # time (configure leaves ${prefix} unexpanded in directory variables).

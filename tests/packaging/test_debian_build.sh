@@ -131,6 +131,7 @@ contains mprmon \
     ' \./usr/share/snmp/mibs/MPRMON-MIB\.txt$' \
     ' \./lib/systemd/system/mprmon-subagent\.service$' \
     ' \./usr/share/doc/mprmon/examples/mprmon\.conf\.example$' \
+    ' \./usr/share/doc/mprmon/examples/snmpd-mprmon\.conf$' \
     ' \./usr/share/man/man1/mprmon-probe\.1\.gz$' \
     ' \./usr/share/man/man5/mprmon\.conf\.5\.gz$' \
     ' \./usr/share/man/man8/mprmon-subagent\.8\.gz$' \
