@@ -114,7 +114,6 @@ uint64_t routers_events_dropped(const struct routers *r)
 
 /* ---- schedule ---- */
 
-
 static struct router *routers_of(struct sched_node *node)
 {
     return (struct router *)(void *)node;
@@ -161,8 +160,9 @@ static void routers_take_completions(struct routers *r, uint64_t now_ms)
     bool took = false;
 
     while (MprmonAsyncNextCompletion(r->queue, &c)) {
-        took = true;
         struct router *t = c.pCookie;
+
+        took = true;
 
         /* Requests of routers a reload changed were cancelled, so every
          * completion belongs to the step its router waits for. */

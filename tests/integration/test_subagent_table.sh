@@ -33,13 +33,7 @@ closed=$(closed_port) # nothing listens there
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 4"
-    echo "trap-rate 100"
-    echo "defaults {"
-    echo "    interval 1"
-    echo "    timeout 10000"
-    echo "    hysteresis 1"
-    echo "}"
+    subagent_conf_every_second 100
     subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
     subagent_conf_router 2 r2 "$RRAS_R2_PORT" "$RRAS_R2_AUTHFILE"
     subagent_conf_router 4000000000 closed "$closed"

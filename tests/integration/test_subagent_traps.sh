@@ -42,13 +42,7 @@ closed=$(closed_port)
 
 conf=$MPRMON_TEST_TMP/mprmon.conf
 {
-    echo "concurrency 4"
-    echo "trap-rate 600"
-    echo "defaults {"
-    echo "    interval 1"
-    echo "    timeout 10000"
-    echo "    hysteresis 1"
-    echo "}"
+    subagent_conf_every_second 600
     subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
     subagent_conf_router 9 closed "$closed"
 } >"$conf"

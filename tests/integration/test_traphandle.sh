@@ -26,13 +26,7 @@ run_case() {
     closed=$(closed_port)
     conf=$MPRMON_TEST_TMP/mprmon.$2.conf
     {
-        echo "concurrency 4"
-        echo "trap-rate 100"
-        echo "defaults {"
-        echo "    interval 1"
-        echo "    timeout 5000"
-        echo "    hysteresis 1"
-        echo "}"
+        subagent_conf_every_second 100 5000
         subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE"
         subagent_conf_router 9 closed "$closed"
     } >"$conf"

@@ -427,6 +427,20 @@ snmp_wait_above() {
     done
 }
 
+# subagent_conf_every_second TRAP_RATE [TIMEOUT_MS]: the daemon settings of
+# tests that watch states change: 4 probes at a time, every router probed
+# every second, one probe enough to confirm a change (timeout default
+# 10000 ms).  Router blocks (subagent_conf_router) follow.
+subagent_conf_every_second() {
+    echo "concurrency 4"
+    echo "trap-rate $1"
+    echo "defaults {"
+    echo "    interval 1"
+    echo "    timeout ${2:-10000}"
+    echo "    hysteresis 1"
+    echo "}"
+}
+
 # subagent_conf_router ID NAME PORT [AUTHFILE]: print a router stanza for
 # 127.0.0.1:PORT (mprmon.conf format, see etc/mprmon.conf.example).
 subagent_conf_router() {
