@@ -5,3 +5,10 @@ nagiosdir = $(pkgdatadir)/nagios
 dist_nagios_DATA = integrations/nagios/mprmon.cfg
 snmptrapddir = $(pkgdatadir)/snmptrapd
 dist_snmptrapd_SCRIPTS = integrations/snmptrapd/mprmon-traphandle
+prometheusdir = $(pkgdatadir)/prometheus
+dist_prometheus_DATA = integrations/prometheus/snmp.yml \
+	integrations/prometheus/generator.yml \
+	integrations/prometheus/mprmon-alerts.yml \
+	integrations/prometheus/prometheus.yml
+dist_prometheus_SCRIPTS = integrations/prometheus/generate.sh \
+	integrations/prometheus/rename.py

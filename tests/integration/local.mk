@@ -4,3 +4,4 @@ include tests/integration/subagent.mk
 include tests/integration/faults.mk
 include tests/integration/hostile.mk
 include tests/integration/secrets.mk
+include tests/integration/nms.mk

@@ -34,8 +34,6 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_reload.sh \
 	tests/integration/test_subagent_ratelimit.sh \
 	tests/integration/test_subagent_large.sh \
-	tests/integration/test_nms_check_snmp.sh \
-	tests/integration/test_traphandle.sh \
 	tests/integration/test_snmpd_fragment.sh
 TESTS += $(SUBAGENT_SNMP_TESTS)
 EXTRA_DIST += $(SUBAGENT_SNMP_TESTS)

@@ -137,6 +137,9 @@ contains mprmon \
     ' \./usr/share/man/man8/mprmon-subagent\.8\.gz$' \
     ' \./usr/share/mprmon/nagios/mprmon\.cfg$' \
     '^-rwxr-xr-x \./usr/share/mprmon/snmptrapd/mprmon-traphandle$' \
+    ' \./usr/share/mprmon/prometheus/snmp\.yml$' \
+    ' \./usr/share/mprmon/prometheus/mprmon-alerts\.yml$' \
+    '^-rwxr-xr-x \./usr/share/mprmon/prometheus/generate\.sh$' \
     '^drwx------ \./etc/mprmon/$'
 
 # The unit names the installed program, and the subagent links the
