@@ -13,6 +13,7 @@ packages=(
     libsnmp-dev snmpd snmp snmptrapd
     smitools tshark monitoring-plugins-standard
     prometheus-snmp-exporter prometheus python3-yaml
+    zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql postgresql
     debhelper lintian
 )
 
@@ -34,7 +35,8 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Debian starts these daemons on install; our tests run private copies on
 # loopback, so the system ones are stopped to keep ports and CPU free.
-for svc in smbd nmbd samba-ad-dc snmpd snmptrapd prometheus prometheus-snmp-exporter; do
+for svc in smbd nmbd samba-ad-dc snmpd snmptrapd prometheus prometheus-snmp-exporter \
+    zabbix-server postgresql apache2; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
         $SUDO systemctl stop "$svc" || true
     fi

@@ -5,6 +5,8 @@ nagiosdir = $(pkgdatadir)/nagios
 dist_nagios_DATA = integrations/nagios/mprmon.cfg
 snmptrapddir = $(pkgdatadir)/snmptrapd
 dist_snmptrapd_SCRIPTS = integrations/snmptrapd/mprmon-traphandle
+zabbixdir = $(pkgdatadir)/zabbix
+dist_zabbix_DATA = integrations/zabbix/mprmon-template.yaml
 prometheusdir = $(pkgdatadir)/prometheus
 dist_prometheus_DATA = integrations/prometheus/snmp.yml \
 	integrations/prometheus/generator.yml \

@@ -64,6 +64,8 @@ wait_port "$port" 20 || { cat "$MPRMON_TEST_TMP/exporter.log"; exit 1; }
 scrape="$PYTHON3_SYSTEM $top_srcdir/tests/integration/prometheus_scrape.py"
 url="http://127.0.0.1:$port/snmp?module=mprmon&target=127.0.0.1:$SNMPD_PORT"
 out=$MPRMON_TEST_TMP/scrape.txt
+# Router 3 is retried all the time, between failed(4) and connecting(2):
+# never connected, and its last error stays.
 r1='router=r1,router_id=1' r2='router=r2,router_id=2' r3='router=offline,router_id=3'
 $scrape "$url" "$out" \
     "mprmon_routers_configured{}=3" \
@@ -73,7 +75,7 @@ $scrape "$url" "$out" \
     "mprmon_router_service_state{$r2,mprmon_router_service_state=stopped}=1" \
     "mprmon_router_service_state{$r3,mprmon_router_service_state=unknown}=1" \
     "mprmon_router_connection_state{$r1,mprmon_router_connection_state=connected}=1" \
-    "mprmon_router_connection_state{$r3,mprmon_router_connection_state=failed}=1" \
+    "mprmon_router_connection_state{$r3,mprmon_router_connection_state=connected}=0" \
     "mprmon_router_service_state_text{$r2,mprmon_router_service_state_text=RemoteAccess is stopped}=1" \
     "mprmon_router_last_error_code{$r1}=0" \
     "mprmon_router_last_error_code{$r3}=1722" \

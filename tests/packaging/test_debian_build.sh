@@ -138,6 +138,7 @@ contains mprmon \
     ' \./usr/share/mprmon/nagios/mprmon\.cfg$' \
     '^-rwxr-xr-x \./usr/share/mprmon/snmptrapd/mprmon-traphandle$' \
     ' \./usr/share/mprmon/prometheus/snmp\.yml$' \
+    ' \./usr/share/mprmon/zabbix/mprmon-template\.yaml$' \
     ' \./usr/share/mprmon/prometheus/mprmon-alerts\.yml$' \
     '^-rwxr-xr-x \./usr/share/mprmon/prometheus/generate\.sh$' \
     '^drwx------ \./etc/mprmon/$'
