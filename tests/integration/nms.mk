@@ -7,8 +7,10 @@ NMS_TESTS = \
 	tests/integration/test_traphandle.sh \
 	tests/integration/test_nms_prometheus.sh \
 	tests/integration/test_nms_zabbix.sh \
+	tests/integration/test_nms_librenms.sh \
 	tests/integration/test_prometheus_snmp_yml.sh
 TESTS += $(NMS_TESTS)
 EXTRA_DIST += $(NMS_TESTS) \
 	tests/integration/prometheus_scrape.py \
-	tests/integration/prometheus_alerts_test.yml
+	tests/integration/prometheus_alerts_test.yml \
+	tests/integration/librenms_check.py

@@ -139,6 +139,7 @@ contains mprmon \
     '^-rwxr-xr-x \./usr/share/mprmon/snmptrapd/mprmon-traphandle$' \
     ' \./usr/share/mprmon/prometheus/snmp\.yml$' \
     ' \./usr/share/mprmon/zabbix/mprmon-template\.yaml$' \
+    ' \./usr/share/mprmon/librenms/discovery/mprmon\.yaml$' \
     ' \./usr/share/mprmon/prometheus/mprmon-alerts\.yml$' \
     '^-rwxr-xr-x \./usr/share/mprmon/prometheus/generate\.sh$' \
     '^drwx------ \./etc/mprmon/$'
