@@ -322,6 +322,11 @@ int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms)
     return rc;
 }
 
+void agentx_leave(void)
+{
+    agentx_leave_master();
+}
+
 void agentx_shutdown(void)
 {
     snmp_shutdown(AGENTX_APP_NAME);

@@ -39,6 +39,12 @@ void agentx_start(void);
  * master. */
 int agentx_poll(const int *fds, bool *ready, size_t nfds, unsigned max_wait_ms);
 
+/* Close the session with the master before unregistering anything: the
+ * master then drops all of this subagent's registrations at once, where
+ * one Unregister each would cost a round trip (thousands with
+ * shared-snmpd).  Net-SNMP sends nothing more afterwards. */
+void agentx_leave(void);
+
 /* Close the master session and free Net-SNMP's state. */
 void agentx_shutdown(void);
 

@@ -10,6 +10,10 @@
  *                              0..10000 (default 30; 0 sends none)
  *   first-probes spread        new routers' first probes spread over their
  *                              interval (default), or "at-once"
+ *   shared-snmpd no            "yes": other mprmon-subagents serve other rows
+ *                              of the table through the same snmpd, so this
+ *                              one registers its own rows only, and no
+ *                              scalars (default no)
  *
  *   defaults {                 optional, at most once, anywhere in the file;
  *       interval 30            applies to every router that does not set the
@@ -115,7 +119,7 @@ struct parser {
     size_t cap_routers;
     struct stanza defaults;
     unsigned defaults_line; /* 0 = no defaults block */
-    bool global_set[3];     /* concurrency, trap-rate, first-probes */
+    bool global_set[4]; /* concurrency, trap-rate, first-probes, shared-snmpd */
 };
 
 static int config_error(struct parser *p, unsigned line, const char *fmt, ...)
@@ -352,6 +356,15 @@ static int config_set_global(struct parser *p, unsigned line, const char *key,
                                 "first-probes must be 'spread' or 'at-once'");
         p->out.first_probes_at_once = strcmp(value, "at-once") == 0;
         p->global_set[2] = true;
+        return 0;
+    }
+    if (strcmp(key, "shared-snmpd") == 0) {
+        if (p->global_set[3])
+            return config_error(p, line, "'shared-snmpd' given twice");
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return config_error(p, line, "shared-snmpd must be 'yes' or 'no'");
+        p->out.shared_snmpd = strcmp(value, "yes") == 0;
+        p->global_set[3] = true;
         return 0;
     }
     for (int k = 0; k < KEY_COUNT; k++)

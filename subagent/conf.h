@@ -35,6 +35,7 @@ struct daemon_config {
     unsigned max_concurrency;   /* probes in flight */
     unsigned trap_rate_per_min; /* notifications per minute, whole daemon */
     bool first_probes_at_once;  /* new routers all due now, not spread */
+    bool shared_snmpd;          /* register own rows only, no scalars */
     struct router_config *routers; /* sorted by id */
     size_t n_routers;
 };

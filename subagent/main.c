@@ -228,6 +228,14 @@ static void main_reload(struct main_daemon *d, const char *config_path)
                  err);
         return;
     }
+    /* What is registered with snmpd follows from it: a restart changes it. */
+    if (next.shared_snmpd != d->cfg.shared_snmpd) {
+        snmp_log(LOG_ERR, "mprmon: reload failed, keeping the old "
+                          "configuration: shared-snmpd changes need a "
+                          "restart\n");
+        config_free(&next);
+        return;
+    }
     n = next.n_routers;
     if (routers_apply_config(d->routers, &next, mono_now_ms()) != 0) {
         snmp_log(LOG_ERR, "mprmon: reload failed (no memory), keeping the "
@@ -235,6 +243,9 @@ static void main_reload(struct main_daemon *d, const char *config_path)
         config_free(&next);
         return;
     }
+    if (mib_table_sync_rows() != 0)
+        snmp_log(LOG_ERR, "mprmon: some rows are not registered with snmpd; "
+                          "the next reload tries again\n");
     notify_set_rate(d->notifier, next.trap_rate_per_min);
     config_free(&d->cfg);
     d->cfg = next;
@@ -350,7 +361,7 @@ static int main_run(const struct main_options *o, struct main_daemon *d)
         snmp_log(LOG_ERR, "mprmon: no memory\n");
         goto out;
     }
-    if (mib_table_register(d->routers, time(NULL)) != 0)
+    if (mib_table_register(d->routers, time(NULL), d->cfg.shared_snmpd) != 0)
         goto out;
     agentx_start();
     if (o->user_spec != NULL && main_drop_root(o) != 0)
@@ -360,7 +371,12 @@ static int main_run(const struct main_options *o, struct main_daemon *d)
     rc = main_loop(d, o->config_path);
     snmp_log(LOG_INFO, "mprmon-subagent stopping\n");
 out_unregister:
-    mib_table_unregister();
+    if (d->cfg.shared_snmpd) {
+        agentx_leave();
+        mib_table_forget();
+    } else {
+        mib_table_unregister();
+    }
 out:
     agentx_shutdown();
     notify_free(d->notifier);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "mib_rows.h"
 #include "mib_table.h"
 #include "mprapi.h"
 
@@ -31,11 +32,13 @@ struct mib_state {
     size_t start_time_len;
     netsnmp_handler_registration *scalar_regs[MIB_N_SCALARS];
     netsnmp_handler_registration *table_reg;
+    struct mib_rows *rows; /* instead of table_reg with shared-snmpd */
     bool sysor_registered;
 };
 
-/* Net-SNMP handlers get their context through reginfo->my_reg_void; one
- * agent per process, so one state. */
+/* The scalar handler gets it through reginfo->my_reg_void, the table
+ * handler (registered whole or row by row) directly; one agent per
+ * process, so one state. */
 static struct mib_state mib_state;
 
 int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
@@ -198,12 +201,13 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
                              netsnmp_request_info *requests)
 {
     const size_t entry_len = OID_LENGTH(mib_entry_oid);
-    struct mib_state *st = reginfo->my_reg_void;
+    struct mib_state *st = &mib_state;
     const struct snapshot *s;
     uint64_t now_ms;
     uint32_t uptime;
 
     (void)handler;
+    (void)reginfo;
     if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
         return SNMP_ERR_NOERROR; /* SETs are refused by HANDLER_CAN_RONLY */
 
@@ -305,7 +309,44 @@ static int mib_scalar_handler(netsnmp_mib_handler *handler,
 static const char *const mib_scalar_names[MIB_N_SCALARS] = {
     "mprRoutersConfigured", "mprRoutersServiceRunning", "mprSubagentStartTime"};
 
-int mib_table_register(struct routers *routers, time_t start)
+/* The three scalars and the whole table, as one subagent per snmpd has. */
+static int mib_table_register_all(struct mib_state *st)
+{
+    for (unsigned i = 0; i < MIB_N_SCALARS; i++) {
+        oid scalar[OID_LENGTH(mib_scalars_oid) + 1];
+        netsnmp_handler_registration *ri;
+
+        memcpy(scalar, mib_scalars_oid, sizeof(mib_scalars_oid));
+        scalar[OID_LENGTH(mib_scalars_oid)] = i + 1;
+        ri = netsnmp_create_handler_registration(
+            mib_scalar_names[i], mib_scalar_handler, scalar, OID_LENGTH(scalar),
+            HANDLER_CAN_RONLY);
+        if (ri == NULL)
+            return -1;
+        ri->my_reg_void = st;
+        /* On failure Net-SNMP frees the registration itself. */
+        if (netsnmp_register_scalar(ri) != MIB_REGISTERED_OK) {
+            snmp_log(LOG_ERR, "mprmon: cannot register %s\n",
+                     mib_scalar_names[i]);
+            return -1;
+        }
+        st->scalar_regs[i] = ri;
+    }
+
+    st->table_reg = netsnmp_create_handler_registration(
+        "mprRouterTable", mib_table_handler, mib_table_oid,
+        OID_LENGTH(mib_table_oid), HANDLER_CAN_RONLY);
+    if (st->table_reg == NULL)
+        return -1;
+    if (netsnmp_register_handler(st->table_reg) != MIB_REGISTERED_OK) {
+        snmp_log(LOG_ERR, "mprmon: cannot register mprRouterTable\n");
+        st->table_reg = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int mib_table_register(struct routers *routers, time_t start, bool shared)
 {
     struct mib_state *st = &mib_state;
     u_char *dt;
@@ -317,37 +358,12 @@ int mib_table_register(struct routers *routers, time_t start)
         st->start_time_len = sizeof(st->start_time);
     memcpy(st->start_time, dt, st->start_time_len);
 
-    for (unsigned i = 0; i < MIB_N_SCALARS; i++) {
-        oid scalar[OID_LENGTH(mib_scalars_oid) + 1];
-        netsnmp_handler_registration *ri;
-
-        memcpy(scalar, mib_scalars_oid, sizeof(mib_scalars_oid));
-        scalar[OID_LENGTH(mib_scalars_oid)] = i + 1;
-        ri = netsnmp_create_handler_registration(
-            mib_scalar_names[i], mib_scalar_handler, scalar, OID_LENGTH(scalar),
-            HANDLER_CAN_RONLY);
-        if (ri == NULL)
-            goto fail;
-        ri->my_reg_void = st;
-        /* On failure Net-SNMP frees the registration itself. */
-        if (netsnmp_register_scalar(ri) != MIB_REGISTERED_OK) {
-            snmp_log(LOG_ERR, "mprmon: cannot register %s\n",
-                     mib_scalar_names[i]);
-            goto fail;
-        }
-        st->scalar_regs[i] = ri;
-    }
-
-    st->table_reg = netsnmp_create_handler_registration(
-        "mprRouterTable", mib_table_handler, mib_table_oid,
-        OID_LENGTH(mib_table_oid), HANDLER_CAN_RONLY);
-    if (st->table_reg == NULL)
+    if (!shared && mib_table_register_all(st) != 0)
         goto fail;
-    st->table_reg->my_reg_void = st;
-    if (netsnmp_register_handler(st->table_reg) != MIB_REGISTERED_OK) {
-        snmp_log(LOG_ERR, "mprmon: cannot register mprRouterTable\n");
-        st->table_reg = NULL;
-        goto fail;
+    if (shared) {
+        st->rows = mib_rows_new(mib_table_handler);
+        if (st->rows == NULL || mib_table_sync_rows() != 0)
+            goto fail;
     }
     /* Managers discover the module through the master's sysORTable; the
      * subagent re-sends it whenever it reconnects. */
@@ -362,6 +378,29 @@ fail:
     return -1;
 }
 
+int mib_table_sync_rows(void)
+{
+    struct mib_state *st = &mib_state;
+    const struct snapshot *s;
+    int rc;
+
+    if (st->rows == NULL)
+        return 0;
+    s = routers_snapshot(st->routers);
+    rc = mib_rows_sync(st->rows, s);
+    snapshot_release(s);
+    return rc;
+}
+
+void mib_table_forget(void)
+{
+    struct mib_state *st = &mib_state;
+
+    mib_rows_forget(st->rows);
+    st->rows = NULL;
+    mib_table_unregister();
+}
+
 void mib_table_unregister(void)
 {
     struct mib_state *st = &mib_state;
@@ -374,6 +413,8 @@ void mib_table_unregister(void)
     if (st->table_reg != NULL)
         netsnmp_unregister_handler(st->table_reg);
     st->table_reg = NULL;
+    mib_rows_free(st->rows);
+    st->rows = NULL;
     if (st->sysor_registered)
         unregister_sysORTable(mib_module_oid, OID_LENGTH(mib_module_oid));
     st->sysor_registered = false;

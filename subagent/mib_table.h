@@ -145,10 +145,21 @@ uint32_t mib_table_count_running(const struct snapshot *s);
 
 /* Register the scalars and the table with the agent; the handlers read
  * the routers' snapshots.  start is the wall-clock start time
- * (mprSubagentStartTime).  Returns 0 or -1 (logged). */
-int mib_table_register(struct routers *routers, time_t start);
+ * (mprSubagentStartTime).  shared (shared-snmpd): register the table's
+ * rows one by one, and no scalars, so that other subagents under the same
+ * snmpd serve their own rows.  Returns 0 or -1 (logged). */
+int mib_table_register(struct routers *routers, time_t start, bool shared);
+
+/* With shared: register the rows the routers now have, unregister the
+ * others (after a reload).  0, or -1 if a row could not be registered. */
+int mib_table_sync_rows(void);
 
 /* Unregister what mib_table_register registered. */
 void mib_table_unregister(void);
+
+/* For the exit, after agentx_leave: forget the registrations without
+ * unregistering them one by one (each costs a search of the registry;
+ * thousands with shared-snmpd); agentx_shutdown frees the registry. */
+void mib_table_forget(void);
 
 #endif

@@ -7,6 +7,7 @@ noinst_LTLIBRARIES += subagent/libmprmon_snmp.la
 subagent_libmprmon_snmp_la_SOURCES = \
 	subagent/agentx.c subagent/agentx.h \
 	subagent/mib_cells.c subagent/mib_table.c subagent/mib_table.h \
+	subagent/mib_rows.c subagent/mib_rows.h \
 	subagent/notify.c subagent/notify.h
 subagent_libmprmon_snmp_la_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
 subagent_libmprmon_snmp_la_LIBADD = $(NETSNMP_AGENT_LIBS)

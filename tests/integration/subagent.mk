@@ -34,6 +34,7 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_reload.sh \
 	tests/integration/test_subagent_ratelimit.sh \
 	tests/integration/test_subagent_large.sh \
+	tests/integration/test_subagent_shared_snmpd.sh \
 	tests/integration/test_snmpd_fragment.sh
 TESTS += $(SUBAGENT_SNMP_TESTS)
 EXTRA_DIST += $(SUBAGENT_SNMP_TESTS)

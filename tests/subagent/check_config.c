@@ -24,6 +24,7 @@ START_TEST(test_good_file)
                                "concurrency 4\n"
                                "trap-rate 12   # per minute\n"
                                "first-probes at-once\n"
+                               "shared-snmpd yes\n"
                                "\n"
                                "router 20 {\n"
                                "    name vpn gw#2  # a comment\n"
@@ -56,6 +57,7 @@ START_TEST(test_good_file)
     ck_assert_uint_eq(cfg.max_concurrency, 4);
     ck_assert_uint_eq(cfg.trap_rate_per_min, 12);
     ck_assert(cfg.first_probes_at_once);
+    ck_assert(cfg.shared_snmpd);
     ck_assert_uint_eq(cfg.n_routers, 3);
     /* Sorted by id whatever the order in the file. */
     ck_assert_uint_eq(cfg.routers[0].id, 3);
@@ -161,6 +163,7 @@ START_TEST(test_empty_and_defaults)
     ck_assert_uint_eq(cfg.max_concurrency, 8);
     ck_assert_uint_eq(cfg.trap_rate_per_min, 30);
     ck_assert(!cfg.first_probes_at_once);
+    ck_assert(!cfg.shared_snmpd);
     config_free(&cfg);
 
     ck_assert_int_eq(parse("router 1 {\nname a\naddress b\nauth-file none\n}"
@@ -238,6 +241,8 @@ static const struct bad_case {
     {"trap-rate 10001\n", 1, "0..10000"},
     {"first-probes soon\n", 1, "'spread' or 'at-once'"},
     {"first-probes spread\nfirst-probes at-once\n", 2, "given twice"},
+    {"shared-snmpd maybe\n", 1, "'yes' or 'no'"},
+    {"shared-snmpd no\nshared-snmpd yes\n", 2, "given twice"},
     {"router 1 {\n name a\x01\n}\n", 2, "control character"},
     {"router 1 {\n name caf\xc3\xa9\n address b\n}\n", 2, "printable ASCII"},
     {"router 1\n{\n", 1, "expected"},
