@@ -8,7 +8,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "mprapi.h"
 
 struct json_out {
     char *buf;
@@ -109,4 +112,31 @@ size_t json_escape(const char *s, char *out, size_t outlen)
     if (outlen)
         out[o.len < outlen ? o.len : outlen - 1] = '\0';
     return o.len;
+}
+
+void json_print_string(const char *s)
+{
+    char small[256];
+    size_t need = json_escape(s, small, sizeof(small));
+    char *big;
+
+    if (need < sizeof(small)) {
+        fputs(small, stdout);
+        return;
+    }
+    big = malloc(need + 1);
+    if (!big) {
+        /* Still valid JSON, and says what happened. */
+        fputs("\"(out of memory)\"", stdout);
+        return;
+    }
+    json_escape(s, big, need + 1);
+    fputs(big, stdout);
+    free(big);
+}
+
+void json_print_code(DWORD code)
+{
+    printf("\"code\":%u,\"name\":", (unsigned)code);
+    json_print_string(MprmonErrorName(code));
 }

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "mprapi.h"
+
 /*
  * Write s as a JSON string literal (with the quotes) into out, snprintf
  * style: at most outlen bytes including the NUL; returns the length the
@@ -14,5 +16,11 @@
  * command line sent.  s NULL gives the literal null.
  */
 size_t json_escape(const char *s, char *out, size_t outlen);
+
+/* Print s to stdout as a JSON string literal, however long. */
+void json_print_string(const char *s);
+
+/* Print the members "code":N,"name":"SYMBOL" of a Windows code. */
+void json_print_code(DWORD code);
 
 #endif

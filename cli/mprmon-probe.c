@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "mprapi.h"
+#include "probe_lists.h"
 #include "target.h"
 
 #define EXIT_ALL_CONNECTED 0
@@ -22,6 +23,7 @@ struct probe_settings {
     int query_service;
     int query_info;
     int json; /* JSON Lines instead of the aligned text */
+    int interfaces, connections, ports; /* the lists to read */
 };
 
 static const char probe_usage_text[] =
@@ -44,13 +46,24 @@ static const char probe_usage_text[] =
     "                                  none (default), integrity,\n"
     "                                  privacy\n"
     "  -c, --connect-only              only MprAdminServerConnect\n"
+    "  -I, --interfaces                also list the router's interfaces\n"
+    "                                  (MprAdminInterfaceEnum): name, type,\n"
+    "                                  state, unreachability, last error\n"
+    "  -C, --connections               also list the remote access and\n"
+    "                                  demand-dial connections: user,\n"
+    "                                  interface, duration, address, bytes\n"
+    "                                  (personal data: mind who reads it)\n"
+    "  -P, --ports                     also list the ports: name, device\n"
+    "                                  type, condition, calls\n"
     "  -j, --json                      before any server: one JSON object\n"
     "                                  per server and line (JSON Lines):\n"
     "                                  server, code, name, text, detail,\n"
     "                                  time_ms, service {state, code, name,\n"
     "                                  current_state}, info {code, name,\n"
     "                                  uptime, total_ports, ports_in_use,\n"
-    "                                  lan_only}; null when not asked\n"
+    "                                  lan_only}, interfaces, connections,\n"
+    "                                  ports {code, name, entries [...]};\n"
+    "                                  null when not asked\n"
     "  -h, --help                      this text\n"
     "  -V, --version                   the version\n"
     "\n"
@@ -104,6 +117,7 @@ struct probe_result {
     int info_asked;
     DWORD info_code;
     MPR_SERVER_0 info;
+    struct probe_lists lists;
 };
 
 /* Service state and level-0 information.  Asked even after a failed
@@ -125,6 +139,12 @@ static void probe_details(LPWSTR wide, MPR_SERVER_HANDLE h,
         if (r->info_code == NO_ERROR)
             memcpy(&r->info, buf, sizeof(r->info));
         MprAdminBufferFree(buf);
+    }
+    if (h) {
+        r->lists.want_interfaces = ps->interfaces;
+        r->lists.want_connections = ps->connections;
+        r->lists.want_ports = ps->ports;
+        probe_lists_fetch(h, &r->lists);
     }
 }
 
@@ -157,33 +177,7 @@ static void print_text(const struct probe_result *r)
                    MprmonErrorName(r->info_code));
     }
     putchar('\n');
-}
-
-/* Print s as a JSON string; s can be as long as an argument. */
-static void print_json_string(const char *s)
-{
-    char small[256];
-    size_t need = json_escape(s, small, sizeof(small));
-
-    if (need < sizeof(small)) {
-        fputs(small, stdout);
-        return;
-    }
-    char *big = malloc(need + 1);
-    if (!big) {
-        /* Still valid JSON, and says what happened. */
-        fputs("\"(out of memory)\"", stdout);
-        return;
-    }
-    json_escape(s, big, need + 1);
-    fputs(big, stdout);
-    free(big);
-}
-
-static void print_json_code(DWORD code)
-{
-    printf("\"code\":%u,\"name\":", (unsigned)code);
-    print_json_string(MprmonErrorName(code));
+    probe_lists_print_text(&r->lists);
 }
 
 /* One JSON object on one line (JSON Lines): a script can read each server's
@@ -191,13 +185,13 @@ static void print_json_code(DWORD code)
 static void print_json(const struct probe_result *r)
 {
     fputs("{\"server\":", stdout);
-    print_json_string(r->server);
+    json_print_string(r->server);
     putchar(',');
-    print_json_code(r->code);
+    json_print_code(r->code);
     fputs(",\"text\":", stdout);
-    print_json_string(MprmonErrorText(r->code));
+    json_print_string(MprmonErrorText(r->code));
     fputs(",\"detail\":", stdout);
-    print_json_string(r->detail);
+    json_print_string(r->detail);
     if (r->timed)
         printf(",\"time_ms\":%.1f", r->ms);
     else
@@ -205,9 +199,9 @@ static void print_json(const struct probe_result *r)
     fputs(",\"service\":", stdout);
     if (r->service_asked) {
         fputs("{\"state\":", stdout);
-        print_json_string(service_state_name(r->service_state));
+        json_print_string(service_state_name(r->service_state));
         putchar(',');
-        print_json_code(r->service_code);
+        json_print_code(r->service_code);
         printf(",\"current_state\":%u}", (unsigned)r->service_raw);
     } else {
         fputs("null", stdout);
@@ -215,7 +209,7 @@ static void print_json(const struct probe_result *r)
     fputs(",\"info\":", stdout);
     if (r->info_asked) {
         putchar('{');
-        print_json_code(r->info_code);
+        json_print_code(r->info_code);
         if (r->info_code == NO_ERROR)
             printf(",\"uptime\":%u,\"total_ports\":%u,\"ports_in_use\":%u,"
                    "\"lan_only\":%s",
@@ -226,6 +220,7 @@ static void print_json(const struct probe_result *r)
     } else {
         fputs("null", stdout);
     }
+    probe_lists_print_json(&r->lists);
     fputs("}\n", stdout);
 }
 
@@ -266,6 +261,7 @@ static DWORD probe_one(const char *arg, struct probe_settings *ps)
     else
         print_text(&r);
     fflush(stdout);
+    probe_lists_free(&r.lists);
     MprAdminServerDisconnect(h);
     MprAdminBufferFree(wide);
     return r.code;
@@ -369,6 +365,16 @@ static int apply_option(int opt, struct probe_settings *ps, int servers)
     case 'c':
         ps->query_service = 0;
         ps->query_info = 0;
+        ps->interfaces = ps->connections = ps->ports = 0;
+        return OPTION_TAKEN;
+    case 'I':
+        ps->interfaces = 1;
+        return OPTION_TAKEN;
+    case 'C':
+        ps->connections = 1;
+        return OPTION_TAKEN;
+    case 'P':
+        ps->ports = 1;
         return OPTION_TAKEN;
     case 'j':
         /* One format per run: a script must not get text first. */
@@ -400,6 +406,9 @@ static int run_command(int argc, char **argv, int probe)
         {"encryption", required_argument, NULL, 'e'},
         {"rpc-auth", required_argument, NULL, 'r'},
         {"connect-only", no_argument, NULL, 'c'},
+        {"interfaces", no_argument, NULL, 'I'},
+        {"connections", no_argument, NULL, 'C'},
+        {"ports", no_argument, NULL, 'P'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -413,7 +422,7 @@ static int run_command(int argc, char **argv, int probe)
     /* '+' stops at the first server, so that options apply to the servers
      * after them; the loop resumes option parsing after each server. */
     while (optind < argc) {
-        while ((opt = getopt_long(argc, argv, "+A:p:t:e:r:cjhV", longopts,
+        while ((opt = getopt_long(argc, argv, "+A:p:t:e:r:cICPjhV", longopts,
                                   NULL)) != -1) {
             rc = apply_option(opt, &ps, servers);
             if (rc != OPTION_TAKEN)

@@ -50,16 +50,13 @@ DWORD api_server_job(enum job_kind kind, LPCWSTR name,
     return NO_ERROR;
 }
 
-DWORD api_get_info_job(MPR_SERVER_HANDLE h, DWORD level, DWORD dwDeadlineMs,
-                       struct job **out)
+DWORD api_handle_job(enum job_kind kind, MPR_SERVER_HANDLE h,
+                     DWORD dwDeadlineMs, struct job **out)
 {
     struct mpr_server *server;
-    struct job *job;
+    struct job *job = job_new(kind);
 
     *out = NULL;
-    if (level > 2)
-        return ERROR_INVALID_LEVEL;
-    job = job_new(JOB_GET_INFO);
     if (!job)
         return ERROR_NOT_ENOUGH_MEMORY;
     server = handles_acquire(h);
@@ -73,9 +70,22 @@ DWORD api_get_info_job(MPR_SERVER_HANDLE h, DWORD level, DWORD dwDeadlineMs,
     job->conn = server->conn;
     job->timeout_ms = dwDeadlineMs ? dwDeadlineMs : server->timeout_ms;
     handles_release(h);
-    job->level = level;
     *out = job;
     return NO_ERROR;
+}
+
+DWORD api_get_info_job(MPR_SERVER_HANDLE h, DWORD level, DWORD dwDeadlineMs,
+                       struct job **out)
+{
+    DWORD rc;
+
+    *out = NULL;
+    if (level > 2)
+        return ERROR_INVALID_LEVEL;
+    rc = api_handle_job(JOB_GET_INFO, h, dwDeadlineMs, out);
+    if (rc == NO_ERROR)
+        (*out)->level = level;
+    return rc;
 }
 
 DWORD api_take_handle(struct job *job, MPR_SERVER_HANDLE *out)
@@ -96,8 +106,7 @@ DWORD api_take_handle(struct job *job, MPR_SERVER_HANDLE *out)
     return NO_ERROR;
 }
 
-/* The thread's error detail from a finished job. */
-static void take_detail(const struct job *job)
+void api_take_detail(const struct job *job)
 {
     if (job->rc != NO_ERROR && job->detail[0])
         detail_set("%s", job->detail);
@@ -122,7 +131,7 @@ DWORD MprmonServerConnectEx(LPWSTR lpwsServerName,
     /* As on Windows, connecting does not ask the SCM about RemoteAccess: a
      * ROUTER pipe that binds DIMSVC is the whole test. */
     rc = engine_run_blocking(job);
-    take_detail(job);
+    api_take_detail(job);
     if (rc == NO_ERROR)
         rc = api_take_handle(job, phMprServer);
     job_discard(job);
@@ -179,7 +188,7 @@ DWORD MprAdminServerGetInfo(MPR_SERVER_HANDLE hMprServer, DWORD dwLevel,
     if (rc != NO_ERROR)
         return rc;
     rc = engine_run_blocking(job);
-    take_detail(job);
+    api_take_detail(job);
     if (rc == NO_ERROR) {
         *lplpbBuffer = job->info;
         job->info = NULL;

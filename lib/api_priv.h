@@ -17,10 +17,19 @@ DWORD api_server_job(enum job_kind kind, LPCWSTR name,
                      const MPRMON_CONNECT_OPTIONS *opts, DWORD dwDeadlineMs,
                      struct job **out);
 
+/* A job on a handle's connection (get-info, dim-call), with the
+ * handle's timeout unless dwDeadlineMs: ERROR_INVALID_HANDLE,
+ * ERROR_NOT_ENOUGH_MEMORY. */
+DWORD api_handle_job(enum job_kind kind, MPR_SERVER_HANDLE h,
+                     DWORD dwDeadlineMs, struct job **out);
+
 /* A get-info job on a handle: ERROR_INVALID_PARAMETER, ERROR_INVALID_LEVEL,
  * ERROR_INVALID_HANDLE, ERROR_NOT_ENOUGH_MEMORY. */
 DWORD api_get_info_job(MPR_SERVER_HANDLE h, DWORD level, DWORD dwDeadlineMs,
                        struct job **out);
+
+/* A finished job's error detail as the calling thread's. */
+void api_take_detail(const struct job *job);
 
 /* A finished connect job's connection as a new handle in *out. */
 DWORD api_take_handle(struct job *job, MPR_SERVER_HANDLE *out);

@@ -193,6 +193,7 @@ void job_free(struct job *job)
         return;
     settings_clear(&job->settings);
     free(job->info);
+    free(job->reply);
     free(job);
 }
 
@@ -312,6 +313,7 @@ void engine_job_finish(struct job *job)
         job->own_rpc = NULL;
     }
     if (job->conn) {
+        ops_release_turn(job);
         engine_conn_unref(job->conn);
         job->conn = NULL;
     }

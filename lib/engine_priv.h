@@ -22,14 +22,27 @@
 #include "scmr_priv.h"
 #include "settings_priv.h"
 
-enum job_kind { JOB_CONNECT, JOB_GET_INFO, JOB_SERVICE_STATE, JOB_DISCONNECT };
+enum job_kind {
+    JOB_CONNECT,
+    JOB_GET_INFO,
+    JOB_DIM_CALL, /* any DIMSVC call: a request stub in, the reply out */
+    JOB_SERVICE_STATE,
+    JOB_DISCONNECT
+};
 
 /* A connected, bound DIMSVC association behind a handle.  refs: the
  * handle's reference plus one per job that uses it; freed on the I/O
  * thread when it drops to 0. */
+struct job;
+
 struct engine_conn {
     atomic_uint refs;
     struct srpc_conn *rpc; /* NULL once the association failed for good */
+    /* One call at a time on the pipe (a named pipe carries one RPC call
+     * at a time, as Windows' own runtime uses it): the job whose call is
+     * on the wire, and the jobs waiting for their turn, oldest first. */
+    struct job *calling;
+    struct job *waiting_first, *waiting_last;
 };
 
 struct job;
@@ -58,6 +71,9 @@ struct job {
     struct mpr_settings settings;     /* connect, service state */
     struct engine_conn *conn;         /* get-info, disconnect: a reference */
     DWORD level;                      /* get-info */
+    uint16_t opnum;                   /* dim-call */
+    uint8_t request[64];              /* dim-call: the request stub */
+    size_t request_len;
 
     /* Results, valid once delivered. */
     DWORD rc;
@@ -65,6 +81,8 @@ struct job {
     DWORD elapsed_ms;
     struct engine_conn *new_conn;     /* connect: a reference for the handle */
     void *info;                       /* get-info: MPR_SERVER_n, malloc'd */
+    uint8_t *reply;                   /* dim-call: the reply stub, malloc'd */
+    size_t reply_len;
     MPRMON_SERVICE_STATE service_state;
     DWORD current_state;
 
@@ -79,6 +97,8 @@ struct job {
     char address[MPR_HOST_MAX + 3];
     struct srpc_conn *own_rpc;        /* service state's svcctl pipe */
     struct scmr_handle scm, svc;
+    struct job *waiting_next;         /* in conn's queue of calls */
+    int waiting;                      /* queued behind another call */
     struct engine_msg start_msg;
     struct engine_msg cancel_msg;
     int finished;                     /* delivered to its sink */
@@ -136,5 +156,8 @@ void engine_conn_unref(struct engine_conn *conn);
 void ops_start(struct job *job);
 void ops_expire(struct job *job);
 void ops_abort(struct job *job);
+/* A finished job gives up its place on its connection: out of the queue,
+ * or the turn passes to the next waiting call, which starts now. */
+void ops_release_turn(struct job *job);
 
 #endif

@@ -35,6 +35,7 @@ typedef uint32_t DWORD;
 typedef int32_t BOOL;
 typedef uint8_t BYTE;
 typedef BYTE *LPBYTE;
+typedef DWORD *LPDWORD;
 typedef void *LPVOID;
 typedef void *HANDLE;
 /* WCHAR is a UTF-16LE code unit, not wchar_t (which is 32-bit on Linux). */
@@ -65,6 +66,7 @@ typedef HANDLE MPR_SERVER_HANDLE;
 #define ERROR_INVALID_PARAMETER 87u
 #define ERROR_INSUFFICIENT_BUFFER 122u
 #define ERROR_INVALID_LEVEL 124u
+#define ERROR_MORE_DATA 234u
 #define ERROR_SERVICE_DOES_NOT_EXIST 1060u
 #define ERROR_SERVICE_NOT_ACTIVE 1062u
 #define ERROR_LOGON_FAILURE 1326u
@@ -104,6 +106,157 @@ typedef struct _MPR_SERVER_2 {
     DWORD dwNumSstpPorts;
     DWORD dwSstpPortFlags;
 } MPR_SERVER_2, *PMPR_SERVER_2;
+
+/* ---- Interfaces, connections and ports (Microsoft's mprapi.h) ---- */
+
+/* A connection handle meaning "every port" for MprAdminPortEnum. */
+#define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
+
+/* A handle to a router for the RAS calls: the same handle as
+ * MPR_SERVER_HANDLE, as on Windows. */
+typedef HANDLE RAS_SERVER_HANDLE;
+
+/* dwPrefMaxLen: "as much as the server has", one buffer. */
+#define MPRMON_PREF_MAX_LEN_ALL ((DWORD)-1)
+
+#define MAX_INTERFACE_NAME_LEN 256
+#define UNLEN 256
+#define DNLEN 15
+#define NETBIOS_NAME_LEN 16
+#define IPADDRESSLEN 15
+#define IPXADDRESSLEN 22
+#define ATADDRESSLEN 32
+#define MAX_PORT_NAME 16
+#define MAX_MEDIA_NAME 16
+#define MAX_DEVICE_NAME 128
+#define MAX_DEVICETYPE_NAME 16
+
+typedef enum _ROUTER_INTERFACE_TYPE {
+    ROUTER_IF_TYPE_CLIENT = 0,      /* a remote access client */
+    ROUTER_IF_TYPE_HOME_ROUTER = 1,
+    ROUTER_IF_TYPE_FULL_ROUTER = 2, /* a demand-dial (site-to-site) peer */
+    ROUTER_IF_TYPE_DEDICATED = 3,   /* a LAN or leased line */
+    ROUTER_IF_TYPE_INTERNAL = 4,
+    ROUTER_IF_TYPE_LOOPBACK = 5,
+    ROUTER_IF_TYPE_TUNNEL1 = 6,
+    ROUTER_IF_TYPE_DIALOUT = 7,
+    ROUTER_IF_TYPE_MAX = 8
+} ROUTER_INTERFACE_TYPE;
+
+typedef enum _ROUTER_CONNECTION_STATE {
+    ROUTER_IF_STATE_UNREACHABLE = 0,
+    ROUTER_IF_STATE_DISCONNECTED = 1,
+    ROUTER_IF_STATE_CONNECTING = 2,
+    ROUTER_IF_STATE_CONNECTED = 3
+} ROUTER_CONNECTION_STATE;
+
+/* MPR_INTERFACE_0.fUnReachabilityReasons bits. */
+#define MPR_INTERFACE_OUT_OF_RESOURCES 0x00000001u
+#define MPR_INTERFACE_ADMIN_DISABLED 0x00000002u
+#define MPR_INTERFACE_CONNECTION_FAILURE 0x00000004u
+#define MPR_INTERFACE_SERVICE_PAUSED 0x00000008u
+#define MPR_INTERFACE_DIALOUT_HOURS_RESTRICTION 0x00000010u
+#define MPR_INTERFACE_NO_MEDIA_SENSE 0x00000020u
+#define MPR_INTERFACE_NO_DEVICE 0x00000040u
+
+typedef struct _MPR_INTERFACE_0 {
+    WCHAR wszInterfaceName[MAX_INTERFACE_NAME_LEN + 1];
+    HANDLE hInterface;
+    BOOL fEnabled; /* FALSE: administratively disabled */
+    ROUTER_INTERFACE_TYPE dwIfType;
+    ROUTER_CONNECTION_STATE dwConnectionState;
+    DWORD fUnReachabilityReasons; /* MPR_INTERFACE_* bits */
+    DWORD dwLastError;            /* why the last connection attempt failed */
+} MPR_INTERFACE_0, *PMPR_INTERFACE_0;
+
+/* RAS_CONNECTION_0.dwConnectionFlags bits. */
+#define RAS_FLAGS_PPP_CONNECTION 0x00000001u
+#define RAS_FLAGS_MESSENGER_PRESENT 0x00000002u
+#define RAS_FLAGS_QUARANTINE_PRESENT 0x00000008u
+#define RAS_FLAGS_ARAP_CONNECTION 0x00000010u
+#define RAS_FLAGS_IKEV2_CONNECTION 0x00000010u
+#define RAS_FLAGS_DORMANT 0x00000020u
+
+typedef struct _RAS_CONNECTION_0 {
+    HANDLE hConnection;
+    HANDLE hInterface;
+    DWORD dwConnectDuration; /* seconds */
+    ROUTER_INTERFACE_TYPE dwInterfaceType;
+    DWORD dwConnectionFlags; /* RAS_FLAGS_* */
+    WCHAR wszInterfaceName[MAX_INTERFACE_NAME_LEN + 1];
+    WCHAR wszUserName[UNLEN + 1];
+    WCHAR wszLogonDomain[DNLEN + 1];
+    WCHAR wszRemoteComputer[NETBIOS_NAME_LEN + 1];
+} RAS_CONNECTION_0, *PRAS_CONNECTION_0;
+
+/* The PPP projections of a connection: dwError 0 when negotiated. */
+typedef struct _PPP_NBFCP_INFO {
+    DWORD dwError;
+    WCHAR wszWksta[NETBIOS_NAME_LEN + 1];
+} PPP_NBFCP_INFO;
+
+typedef struct _PPP_IPCP_INFO {
+    DWORD dwError;
+    WCHAR wszAddress[IPADDRESSLEN + 1];       /* the server's end */
+    WCHAR wszRemoteAddress[IPADDRESSLEN + 1]; /* the client's */
+} PPP_IPCP_INFO;
+
+typedef struct _PPP_IPXCP_INFO {
+    DWORD dwError;
+    WCHAR wszAddress[IPXADDRESSLEN + 1];
+} PPP_IPXCP_INFO;
+
+typedef struct _PPP_ATCP_INFO {
+    DWORD dwError;
+    WCHAR wszAddress[ATADDRESSLEN + 1];
+} PPP_ATCP_INFO;
+
+typedef struct _PPP_INFO {
+    PPP_NBFCP_INFO nbf;
+    PPP_IPCP_INFO ip;
+    PPP_IPXCP_INFO ipx;
+    PPP_ATCP_INFO at;
+} PPP_INFO;
+
+typedef struct _RAS_CONNECTION_1 {
+    HANDLE hConnection;
+    HANDLE hInterface;
+    PPP_INFO PppInfo;
+    DWORD dwBytesXmited;
+    DWORD dwBytesRcved;
+    DWORD dwFramesXmited;
+    DWORD dwFramesRcved;
+    DWORD dwCrcErr;
+    DWORD dwTimeoutErr;
+    DWORD dwAlignmentErr;
+    DWORD dwHardwareOverrunErr;
+    DWORD dwFramingErr;
+    DWORD dwBufferOverrunErr;
+    DWORD dwCompressionRatioIn;
+    DWORD dwCompressionRatioOut;
+} RAS_CONNECTION_1, *PRAS_CONNECTION_1;
+
+typedef enum _RAS_PORT_CONDITION {
+    RAS_PORT_NON_OPERATIONAL = 0,
+    RAS_PORT_DISCONNECTED = 1,
+    RAS_PORT_CALLING_BACK = 2,
+    RAS_PORT_LISTENING = 3,
+    RAS_PORT_AUTHENTICATING = 4,
+    RAS_PORT_AUTHENTICATED = 5,
+    RAS_PORT_INITIALIZING = 6
+} RAS_PORT_CONDITION;
+
+typedef struct _RAS_PORT_0 {
+    HANDLE hPort;
+    HANDLE hConnection; /* the connection on the port, or NULL */
+    RAS_PORT_CONDITION dwPortCondition;
+    DWORD dwTotalNumberOfCalls;
+    DWORD dwConnectDuration; /* seconds */
+    WCHAR wszPortName[MAX_PORT_NAME + 1];
+    WCHAR wszMediaName[MAX_MEDIA_NAME + 1];
+    WCHAR wszDeviceName[MAX_DEVICE_NAME + 1];
+    WCHAR wszDeviceType[MAX_DEVICETYPE_NAME + 1]; /* "vpn", "modem", ... */
+} RAS_PORT_0, *PRAS_PORT_0;
 
 /* ---- The Windows calls ---- */
 
@@ -183,6 +336,60 @@ BOOL MprAdminIsServiceRunning(LPWSTR lpwsServerName);
 DWORD MprAdminServerGetInfo(MPR_SERVER_HANDLE hMprServer, DWORD dwLevel,
                             LPBYTE *lplpbBuffer);
 
+/*
+ * The enumerations: MprAdminInterfaceEnum (RRouterInterfaceEnum, MS-RRASM
+ * opnum 20), MprAdminConnectionEnum (RRasAdminConnectionEnum, opnum 1),
+ * MprAdminPortEnum (RRasAdminPortEnum, opnum 4).
+ *
+ * Each call reads one page: *lplpbBuffer receives an array of
+ * *lpdwEntriesRead structures of the level's type (free it with
+ * MprAdminBufferFree; NULL when no entries), *lpdwTotalEntries the number
+ * the server had from the resume position.  dwPrefMaxLen bounds the page
+ * in the server's bytes (MPRMON_PREF_MAX_LEN_ALL: everything at once, but
+ * a reply larger than about 4 MiB fails on the wire, so prefer pages of
+ * 64 KiB or so for large servers).  lpdwResumeHandle: 0 on the first
+ * call, then passed back unchanged; the call returns ERROR_MORE_DATA
+ * while pages remain (the page is valid then too), NO_ERROR with the last
+ * one.  NULL: one page only.
+ *
+ * Levels: interfaces 0 (MPR_INTERFACE_0); connections 0 and 1
+ * (RAS_CONNECTION_0/1); ports 0 (RAS_PORT_0).  Other levels give
+ * ERROR_INVALID_LEVEL before any I/O.  Returns NO_ERROR, ERROR_MORE_DATA,
+ * ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (an out pointer NULL),
+ * ERROR_INVALID_LEVEL, the server's own code, RPC_X_BAD_STUB_DATA when the
+ * reply is malformed (a count that disagrees with the bytes, a string with
+ * no terminator), ERROR_TIMEOUT, or an RPC_S_* code.  The strings are
+ * NUL-terminated as they arrived.
+ */
+DWORD MprAdminInterfaceEnum(MPR_SERVER_HANDLE hMprServer, DWORD dwLevel,
+                            LPBYTE *lplpbBuffer, DWORD dwPrefMaxLen,
+                            LPDWORD lpdwEntriesRead, LPDWORD lpdwTotalEntries,
+                            LPDWORD lpdwResumeHandle);
+
+DWORD MprAdminConnectionEnum(RAS_SERVER_HANDLE hRasServer, DWORD dwLevel,
+                             LPBYTE *lplpbBuffer, DWORD dwPrefMaxLen,
+                             LPDWORD lpdwEntriesRead,
+                             LPDWORD lpdwTotalEntries,
+                             LPDWORD lpdwResumeHandle);
+
+/* hRasConnection: the ports of that connection, or INVALID_HANDLE_VALUE
+ * for every port of the server. */
+DWORD MprAdminPortEnum(RAS_SERVER_HANDLE hRasServer, DWORD dwLevel,
+                       HANDLE hRasConnection, LPBYTE *lplpbBuffer,
+                       DWORD dwPrefMaxLen, LPDWORD lpdwEntriesRead,
+                       LPDWORD lpdwTotalEntries, LPDWORD lpdwResumeHandle);
+
+/*
+ * MprAdminInterfaceGetInfo - RRouterInterfaceGetInfo (opnum 13): one
+ * interface, by the hInterface an enumeration gave, at level 0 (an
+ * MPR_INTERFACE_0 freed with MprAdminBufferFree).  Same codes as the
+ * enumerations; an unknown handle gives the server's code (on Windows
+ * ERROR_INVALID_HANDLE).
+ */
+DWORD MprAdminInterfaceGetInfo(MPR_SERVER_HANDLE hMprServer,
+                               HANDLE hInterface, DWORD dwLevel,
+                               LPBYTE *lplpbBuffer);
+
 /* MprAdminBufferFree - free a buffer this library returned.  NULL is safe. */
 DWORD MprAdminBufferFree(LPVOID pBuffer);
 
@@ -196,6 +403,29 @@ DWORD MprAdminBufferFree(LPVOID pBuffer);
 DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString);
 
 /* ---- Extensions for Linux callers ---- */
+
+/* Which enumeration MprmonEnumAll reads. */
+typedef enum _MPRMON_LIST {
+    MPRMON_LIST_INTERFACES = 1, /* MprAdminInterfaceEnum */
+    MPRMON_LIST_CONNECTIONS = 2, /* MprAdminConnectionEnum */
+    MPRMON_LIST_PORTS = 3        /* MprAdminPortEnum, every port */
+} MPRMON_LIST;
+
+/*
+ * MprmonEnumAll - every page of an enumeration, in one array.
+ *
+ * Calls the enumeration with dwPageBytes as dwPrefMaxLen and the resume
+ * handle until the server says NO_ERROR, keeping at most dwMaxEntries
+ * entries.  *lplpbBuffer (MprAdminBufferFree) holds *lpdwEntries
+ * structures of the level's type.  Returns NO_ERROR with everything,
+ * ERROR_MORE_DATA when dwMaxEntries was reached (the buffer is valid),
+ * RPC_X_BAD_STUB_DATA when the server's resume handle does not advance
+ * (no entries or the same handle with ERROR_MORE_DATA: a loop that would
+ * never end), or the first failing page's code (nothing returned then).
+ */
+DWORD MprmonEnumAll(MPR_SERVER_HANDLE hMprServer, MPRMON_LIST list,
+                    DWORD dwLevel, DWORD dwPageBytes, DWORD dwMaxEntries,
+                    LPBYTE *lplpbBuffer, LPDWORD lpdwEntries);
 
 /*
  * SMB encryption (SMB3) wanted for the session.  IF_AVAILABLE (and

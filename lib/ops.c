@@ -216,6 +216,66 @@ static void call(struct job *job, struct srpc_conn *rpc, uint16_t opnum,
         fail(job, rc, "the call could not be started");
 }
 
+/* The job's turn on its connection: now (TRUE), or later, queued behind
+ * the call on the wire (ops_release_turn starts it again). */
+static int take_turn(struct job *job)
+{
+    struct engine_conn *c = job->conn;
+
+    if (c->calling == NULL || c->calling == job) {
+        c->calling = job;
+        return 1;
+    }
+    job->waiting = 1;
+    job->waiting_next = NULL;
+    if (c->waiting_last)
+        c->waiting_last->waiting_next = job;
+    else
+        c->waiting_first = job;
+    c->waiting_last = job;
+    return 0;
+}
+
+void ops_release_turn(struct job *job)
+{
+    struct engine_conn *c = job->conn;
+    struct job **link, *prev = NULL, *next;
+
+    if (job->waiting) {
+        for (link = &c->waiting_first; *link != job;
+             prev = *link, link = &(*link)->waiting_next)
+            ;
+        *link = job->waiting_next;
+        if (c->waiting_last == job)
+            c->waiting_last = prev;
+        job->waiting = 0;
+        return;
+    }
+    if (c->calling != job)
+        return;
+    c->calling = next = c->waiting_first;
+    if (!next)
+        return;
+    c->waiting_first = next->waiting_next;
+    if (!c->waiting_first)
+        c->waiting_last = NULL;
+    next->waiting = 0;
+    ops_start(next);
+}
+
+/* A connected handle's association when it is the job's turn (NULL: the
+ * job waits, or ended with ERROR_INVALID_HANDLE). */
+static struct srpc_conn *handle_rpc(struct job *job)
+{
+    job->connected = 1;
+    if (!job->conn || !job->conn->rpc) {
+        job->rc = ERROR_INVALID_HANDLE;
+        engine_job_finish(job);
+        return NULL;
+    }
+    return take_turn(job) ? job->conn->rpc : NULL;
+}
+
 static void got_server_info(void *arg, DWORD rc, uint8_t *stub, size_t len,
                             const char *detail)
 {
@@ -240,22 +300,45 @@ static void get_info_start(struct job *job)
 {
     uint8_t req[16];
     size_t len = 0;
+    struct srpc_conn *rpc = handle_rpc(job);
     DWORD rc;
 
-    job->connected = 1;
-    if (!job->conn || !job->conn->rpc) {
-        job->rc = ERROR_INVALID_HANDLE;
-        engine_job_finish(job);
+    if (!rpc)
         return;
-    }
     rc = rrasm_encode_server_get_info(job->level, req, sizeof(req), &len);
     if (rc != NO_ERROR) {
         job->rc = rc;
         engine_job_finish(job);
         return;
     }
-    call(job, job->conn->rpc, RRASM_OPNUM_SERVER_GET_INFO, req, len,
+    call(job, rpc, RRASM_OPNUM_SERVER_GET_INFO, req, len,
          got_server_info);
+}
+
+static void got_dim_reply(void *arg, DWORD rc, uint8_t *stub, size_t len,
+                          const char *detail)
+{
+    struct job *job = arg;
+
+    job->op = NULL;
+    job->rc = rc;
+    if (rc == NO_ERROR) {
+        job->reply = stub;
+        job->reply_len = len;
+    } else {
+        free(stub);
+        set_detail(job, "%s", detail);
+    }
+    engine_job_finish(job);
+}
+
+static void dim_call_start(struct job *job)
+{
+    struct srpc_conn *rpc = handle_rpc(job);
+
+    if (rpc)
+        call(job, rpc, job->opnum, job->request, job->request_len,
+             got_dim_reply);
 }
 
 /* ---- the service control manager ---- */
@@ -407,6 +490,9 @@ void ops_start(struct job *job)
     case JOB_GET_INFO:
         get_info_start(job);
         break;
+    case JOB_DIM_CALL:
+        dim_call_start(job);
+        break;
     case JOB_DISCONNECT:
         job->rc = NO_ERROR;
         engine_job_finish(job);
@@ -445,7 +531,7 @@ void ops_expire(struct job *job)
     }
     snprintf(why, sizeof(why), "no answer within %u ms%s", job->timeout_ms,
              job->connected ? "" : " (refused, unreachable or silent)");
-    if (job->kind == JOB_GET_INFO) {
+    if (job->kind == JOB_GET_INFO || job->kind == JOB_DIM_CALL) {
         job->rc = ERROR_TIMEOUT;
         set_detail(job, "the call got %s", why);
         engine_job_finish(job);

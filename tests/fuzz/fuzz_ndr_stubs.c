@@ -4,9 +4,10 @@
  * stubs, the NDR reader's string and array primitives, and the writer's
  * UTF-8 -> UTF-16 string encoder.
  *
- * Input: one selector byte (mod 9: 0-2 GetInfo levels, 3-6 the four SCMR
- * replies, 7 the reader's string/array primitives, 8 the writer), then the
- * bytes handed to the chosen code.  Seeds: corpus/rrasm/ and corpus/scmr/.
+ * Input: one selector byte (mod 14: 0-2 GetInfo levels, 3-6 the four SCMR
+ * replies, 7 the reader's string/array primitives, 8 the writer, 9-12 the
+ * enumerations' replies (interfaces 0, connections 0 and 1, ports 0), 13
+ * RRouterInterfaceGetInfo), then the bytes handed to the chosen code.  Seeds: corpus/rrasm/ and corpus/scmr/.
  * Invariants that must hold for any input are checked with abort().  See
  * tests/fuzz/local.mk for the replay build (make check) and libFuzzer.
  */
@@ -54,6 +55,81 @@ static void fuzz_rrasm(DWORD level, const uint8_t *p, size_t n)
         FUZZ_CHECK(info == NULL);
     if (rc != NO_ERROR)
         FUZZ_CHECK(rc == RPC_X_BAD_STUB_DATA || rc == ERROR_NOT_ENOUGH_MEMORY);
+    free(info);
+}
+
+/* Is every WCHAR array of the entries NUL-terminated?  Checked on the
+ * first string of each structure, which all levels have at a known
+ * place. */
+static int fuzz_terminated(const WCHAR *w, size_t units)
+{
+    size_t i;
+
+    for (i = 0; i < units; i++)
+        if (w[i] == 0)
+            return 1;
+    return 0;
+}
+
+static void fuzz_list(unsigned which, const uint8_t *p, size_t n)
+{
+    static const struct {
+        enum rrasm_list list;
+        DWORD level;
+    } kinds[] = {{RRASM_LIST_INTERFACES, 0},
+                 {RRASM_LIST_CONNECTIONS, 0},
+                 {RRASM_LIST_CONNECTIONS, 1},
+                 {RRASM_LIST_PORTS, 0}};
+    struct rrasm_list_request req = {.list = kinds[which].list,
+                                     .level = kinds[which].level};
+    struct rrasm_list_reply out;
+    DWORD rc = rrasm_decode_list(&req, p, n, &out), i;
+
+    FUZZ_CHECK(rc == NO_ERROR || rc == RPC_X_BAD_STUB_DATA ||
+               rc == ERROR_NOT_ENOUGH_MEMORY);
+    if (rc != NO_ERROR || (out.status != NO_ERROR &&
+                           out.status != ERROR_MORE_DATA)) {
+        FUZZ_CHECK(out.entries == NULL && out.entries_read == 0);
+        return;
+    }
+    FUZZ_CHECK((out.entries != NULL) == (out.entries_read > 0));
+    FUZZ_CHECK(out.entries_read <= out.total_entries);
+    for (i = 0; i < out.entries_read; i++) {
+        switch (which) {
+        case 0:
+            FUZZ_CHECK(fuzz_terminated(
+                ((MPR_INTERFACE_0 *)out.entries)[i].wszInterfaceName, 257));
+            break;
+        case 1:
+            FUZZ_CHECK(fuzz_terminated(
+                ((RAS_CONNECTION_0 *)out.entries)[i].wszUserName, 257));
+            break;
+        case 2:
+            FUZZ_CHECK(fuzz_terminated(((RAS_CONNECTION_1 *)out.entries)[i]
+                                           .PppInfo.ip.wszRemoteAddress,
+                                       16));
+            break;
+        default:
+            FUZZ_CHECK(fuzz_terminated(
+                ((RAS_PORT_0 *)out.entries)[i].wszDeviceType, 17));
+            break;
+        }
+    }
+    free(out.entries);
+}
+
+static void fuzz_interface_get_info(const uint8_t *p, size_t n)
+{
+    void *info = (void *)1;
+    DWORD status = 0xdeadbeef;
+    DWORD rc = rrasm_decode_interface_get_info(0, p, n, &info, &status);
+
+    if (rc == NO_ERROR && status == NO_ERROR)
+        FUZZ_CHECK(info != NULL &&
+                   fuzz_terminated(((MPR_INTERFACE_0 *)info)->wszInterfaceName,
+                                   257));
+    else
+        FUZZ_CHECK(info == NULL);
     free(info);
 }
 
@@ -151,7 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size == 0)
         return 0;
-    sel = data[0] % 9;
+    sel = data[0] % 14;
     data++;
     size--;
     if (sel < 3)
@@ -160,7 +236,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_scmr(sel - 3, data, size);
     else if (sel == 7)
         fuzz_reader(data, size);
-    else
+    else if (sel == 8)
         fuzz_writer(data, size);
+    else if (sel < 13)
+        fuzz_list(sel - 9, data, size);
+    else
+        fuzz_interface_get_info(data, size);
     return 0;
 }

@@ -59,7 +59,8 @@ tests_fuzz_fuzz_ndr_stubs_scmr_LDADD = lib/libmprapi_core.la
 EXTRA_DIST += tests/fuzz/corpus/rrasm tests/fuzz/corpus/scmr
 
 FUZZ_NDR_STUBS_SRCS = $(top_srcdir)/tests/fuzz/fuzz_ndr_stubs.c \
-	$(top_srcdir)/lib/ndr.c $(top_srcdir)/lib/rrasm.c $(top_srcdir)/lib/scmr.c
+	$(top_srcdir)/lib/ndr.c $(top_srcdir)/lib/rrasm.c \
+	$(top_srcdir)/lib/rrasm_lists.c $(top_srcdir)/lib/scmr.c
 
 # After `make fuzz`, for example:
 #   tests/fuzz/fuzz_ndr_stubs-libfuzzer -max_total_time=600 /tmp/ndr-corpus \

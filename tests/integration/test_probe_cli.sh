@@ -97,6 +97,34 @@ no_secret "$out" "$err"
 run 0 -j -c -A "$RRAS_R1_AUTHFILE" "$r1"
 json_check 'rows[0]["code"] == 0 and rows[0]["service"] is None and rows[0]["info"] is None'
 
+# The lists: -I -C -P print every interface, connection and port of the
+# peer's default content as indented lines and as JSON arrays; a router
+# with more connections than one page holds comes back whole.
+run 0 -A "$RRAS_R1_AUTHFILE" -I -C -P "$r1" &&
+    for want in \
+        '^  interface Branch-Lyon +full-router unreachable +enabled unreachable=connection-failure last-error=678 ERROR_NO_ANSWER$' \
+        '^  connection CORP.alice interface=alice type=client duration=120s address=10.8.0.50 bytes-in=8192 bytes-out=4096$' \
+        '^  port VPN3-1 +vpn +listening +calls=0 device=WAN Miniport \(L2TP\)$'; do
+        grep -Eq "$want" "$out" || fail "no line matching $want in: $(cat "$out")"
+    done
+run 0 -j -A "$RRAS_R1_AUTHFILE" -I -C -P "$r1"
+json_check '[i["name"] for i in rows[0]["interfaces"]["entries"]] == ["Internal", "Loopback", "Ethernet", "Branch-Paris", "Branch-Lyon"]'
+json_check 'rows[0]["interfaces"]["entries"][4]["state_name"] == "unreachable" and rows[0]["interfaces"]["entries"][4]["last_error"] == 678'
+json_check 'rows[0]["connections"]["entries"][1]["user"] == "alice" and rows[0]["connections"]["entries"][1]["statistics"]["bytes_in"] == 8192'
+json_check 'len(rows[0]["ports"]["entries"]) == 4 and rows[0]["ports"]["entries"][0]["condition_name"] == "authenticated"'
+run 0 -j -A "$RRAS_R1_AUTHFILE" "$r1"
+json_check 'rows[0]["interfaces"] is None and rows[0]["connections"] is None and rows[0]["ports"] is None'
+echo '{"generate": {"connections": 1500}}' >"$MPRMON_TEST_TMP/big.json"
+rras_peer_start big --lists-file "$MPRMON_TEST_TMP/big.json" || exit 1
+run 0 -j -A "$RRAS_BIG_AUTHFILE" -C "127.0.0.1:$RRAS_BIG_PORT"
+json_check 'len(rows[0]["connections"]["entries"]) == 1502 and len(set(c["handle"] for c in rows[0]["connections"]["entries"])) == 1502'
+# A lying server: the list says so, the rest of the line stands.
+echo '{"hostile": {"list": "ports", "mode": "count-lies"}}' >"$MPRMON_TEST_TMP/big.json.new"
+mv "$MPRMON_TEST_TMP/big.json.new" "$MPRMON_TEST_TMP/big.json"
+run 0 -j -A "$RRAS_BIG_AUTHFILE" -I -P "127.0.0.1:$RRAS_BIG_PORT"
+json_check 'rows[0]["ports"]["name"] == "RPC_X_BAD_STUB_DATA" and rows[0]["ports"]["entries"] is None and "malformed" in rows[0]["ports"]["detail"]'
+json_check 'len(rows[0]["interfaces"]["entries"]) == 5 and rows[0]["info"]["code"] == 0'
+
 # A name that needs escaping reaches the JSON intact: a quote, a backslash
 # and a byte that is not UTF-8 (it becomes U+FFFD).
 bad_name=$(printf 'a"b\\c\377')

@@ -14,3 +14,12 @@ check_PROGRAMS += tests/lib/check_async
 tests_lib_check_async_SOURCES = tests/lib/check_async.c
 tests_lib_check_async_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_lib_check_async_LDADD = lib/libmprapi.la $(CHECK_LIBS)
+
+# The listing calls (interfaces, connections, ports) against RRAS peers
+# in message mode (test_lists.sh) and stream mode (test_lists_stream.sh).
+check_PROGRAMS += tests/lib/check_lists
+TESTS += tests/lib/test_lists.sh tests/lib/test_lists_stream.sh
+EXTRA_DIST += tests/lib/test_lists.sh tests/lib/test_lists_stream.sh
+tests_lib_check_lists_SOURCES = tests/lib/check_lists.c
+tests_lib_check_lists_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_lib_check_lists_LDADD = lib/libmprapi.la $(CHECK_LIBS) $(PTHREAD_LIBS)

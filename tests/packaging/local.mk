@@ -5,9 +5,9 @@
 check_PROGRAMS += tests/cli/check_json
 TESTS += tests/cli/check_json
 tests_cli_check_json_SOURCES = tests/cli/check_json.c cli/json.c cli/json.h
-tests_cli_check_json_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+tests_cli_check_json_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli -I$(top_srcdir)/lib
 tests_cli_check_json_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_cli_check_json_LDADD = $(CHECK_LIBS)
+tests_cli_check_json_LDADD = lib/libmprapi.la $(CHECK_LIBS)
 
 # mprmon-probe against the RRAS peer: text, --json, exit codes, bad
 # credentials files.

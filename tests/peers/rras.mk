@@ -6,6 +6,7 @@ RRAS_PEER_FILES = \
 	tests/peers/rras_peer.py \
 	tests/peers/rras_dcerpc.py \
 	tests/peers/rras_dimsvc.py \
+	tests/peers/rras_lists.py \
 	tests/peers/rras_scmr.py \
 	tests/peers/rras_smb.py \
 	tests/peers/rras_check.py

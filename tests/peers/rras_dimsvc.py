@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/peers/rras_dimsvc.py - the DIMSVC interface (MS-RRASM) of the RRAS
-# test peer: only RMprAdminServerGetInfo, the one call libmprapi makes.
+# test peer: RMprAdminServerGetInfo here, the listing calls in
+# rras_lists.py.
 #
 # References are to Microsoft's [MS-RRASM] (checked against the published
 # text, see the section numbers):
@@ -34,6 +35,7 @@ import struct
 import time
 
 from rras_dcerpc import Interface, RpcFault, NCA_S_FAULT_NDR
+import rras_lists
 
 LOG = logging.getLogger('rras_peer.dimsvc')
 
@@ -88,7 +90,7 @@ def encode_container(buf):
     return out
 
 
-def make_interface(info):
+def make_interface(info, lists):
     def server_get_info(_state, stub):
         if len(stub) < 4:
             raise RpcFault(NCA_S_FAULT_NDR, 'stub of %d bytes' % len(stub))
@@ -108,6 +110,6 @@ def make_interface(info):
                  len(buf))
         return encode_container(buf) + struct.pack('<I', ERROR_SUCCESS)
 
-    return Interface(DIMSVC_UUID, 0, 0,
-                     {OPNUM_SERVER_GET_INFO: server_get_info},
-                     '\\PIPE\\ROUTER')
+    handlers = rras_lists.make_handlers(lists, info.deny)
+    handlers[OPNUM_SERVER_GET_INFO] = server_get_info
+    return Interface(DIMSVC_UUID, 0, 0, handlers, '\\PIPE\\ROUTER')

@@ -37,6 +37,7 @@ if importlib.util.find_spec('impacket') is None:
 
 import rras_dcerpc  # noqa: E402
 import rras_dimsvc  # noqa: E402
+import rras_lists  # noqa: E402
 import rras_hostile  # noqa: E402
 import rras_scmr  # noqa: E402
 import rras_smb  # noqa: E402
@@ -108,6 +109,9 @@ def parse_args(argv):
                    help='file holding the RemoteAccess service state: running'
                    ', stopped, start_pending, stop_pending, paused, absent '
                    '(default: always running)')
+    p.add_argument('--lists-file',
+                   help='JSON file of the interfaces, connections and ports '
+                        'served (re-read when it changes; rras_lists.py)')
     p.add_argument('--no-router', action='store_true',
                    help='do not serve \\PIPE\\ROUTER (no RRAS installed)')
     p.add_argument('--scm-deny', action='store_true',
@@ -178,6 +182,11 @@ def parse_args(argv):
         p.error(why)
     if opts.state_file:
         opts.state_file = os.path.abspath(opts.state_file)
+    why = rras_lists.lists_file_ok(opts.lists_file)
+    if why:
+        p.error(why)
+    if opts.lists_file:
+        opts.lists_file = os.path.abspath(opts.lists_file)
     return opts
 
 
@@ -208,7 +217,9 @@ def main(argv):
     if not opts.no_router:
         info = rras_dimsvc.RouterInfo(opts)
         dim = rras_dcerpc.DceRpcServer(
-            rras_dimsvc.make_interface(info), 'ROUTER', opts.delay,
+            rras_dimsvc.make_interface(
+                info, rras_lists.RouterLists(opts.lists_file)),
+            'ROUTER', opts.delay,
             opts.max_frag,
             hostile_for('ROUTER', rras_dimsvc.OPNUM_SERVER_GET_INFO))
         pipes.append(('ROUTER', dim))
