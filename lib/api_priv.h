@@ -28,6 +28,12 @@ DWORD api_handle_job(enum job_kind kind, MPR_SERVER_HANDLE h,
 DWORD api_get_info_job(MPR_SERVER_HANDLE h, DWORD level, DWORD dwDeadlineMs,
                        struct job **out);
 
+/* A job reading every page of a list (MprmonEnumAll's arguments):
+ * ERROR_INVALID_PARAMETER, ERROR_INVALID_LEVEL, then as api_handle_job. */
+DWORD api_list_job(MPR_SERVER_HANDLE h, MPRMON_LIST list, DWORD level,
+                   DWORD page_bytes, DWORD max_entries, DWORD dwDeadlineMs,
+                   struct job **out);
+
 /* A finished job's error detail as the calling thread's. */
 void api_take_detail(const struct job *job);
 

@@ -168,6 +168,22 @@ DWORD MprmonAsyncServerGetInfo(MPRMON_ASYNC *pAsync, MPR_SERVER_HANDLE hMprServe
     return start(pAsync, rc, job, pCookie, pId);
 }
 
+DWORD MprmonAsyncEnumAll(MPRMON_ASYNC *pAsync, MPR_SERVER_HANDLE hMprServer,
+                         MPRMON_LIST list, DWORD dwLevel, DWORD dwPageBytes,
+                         DWORD dwMaxEntries, DWORD dwDeadlineMs,
+                         void *pCookie, MPRMON_REQUEST_ID *pId)
+{
+    struct job *job = NULL;
+    DWORD rc;
+
+    detail_clear();
+    if (!pAsync)
+        return ERROR_INVALID_PARAMETER;
+    rc = api_list_job(hMprServer, list, dwLevel, dwPageBytes, dwMaxEntries,
+                      dwDeadlineMs, &job);
+    return start(pAsync, rc, job, pCookie, pId);
+}
+
 DWORD MprmonAsyncQueryServiceState(MPRMON_ASYNC *pAsync,
                                    LPCWSTR lpwsServerName,
                                    const MPRMON_CONNECT_OPTIONS *pOptions,
@@ -192,6 +208,8 @@ static MPRMON_REQUEST_KIND request_kind(enum job_kind kind)
         return MPRMON_REQUEST_SERVER_CONNECT;
     case JOB_GET_INFO:
         return MPRMON_REQUEST_SERVER_GET_INFO;
+    case JOB_LIST:
+        return MPRMON_REQUEST_ENUM_ALL;
     default:
         return MPRMON_REQUEST_SERVICE_STATE;
     }
@@ -220,6 +238,13 @@ static void fill_completion(struct job *job, MPRMON_COMPLETION *c)
     case JOB_GET_INFO:
         c->lpbBuffer = job->info;
         job->info = NULL;
+        break;
+    case JOB_LIST:
+        if (job->rc == NO_ERROR || job->rc == ERROR_MORE_DATA) {
+            c->lpbBuffer = job->info;
+            c->dwEntries = job->entries;
+            job->info = NULL;
+        }
         break;
     case JOB_SERVICE_STATE:
         c->serviceState = api_service_state(job);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "mprapi.h"
 #include "names_priv.h"
+#include "rrasm_priv.h"
 #include "samba_rpc_priv.h"
 #include "scmr_priv.h"
 #include "settings_priv.h"
@@ -26,6 +27,7 @@ enum job_kind {
     JOB_CONNECT,
     JOB_GET_INFO,
     JOB_DIM_CALL, /* any DIMSVC call: a request stub in, the reply out */
+    JOB_LIST,     /* every page of an enumeration, into info */
     JOB_SERVICE_STATE,
     JOB_DISCONNECT
 };
@@ -74,6 +76,8 @@ struct job {
     uint16_t opnum;                   /* dim-call */
     uint8_t request[64];              /* dim-call: the request stub */
     size_t request_len;
+    struct rrasm_list_request list_req; /* list: the next page's request */
+    DWORD max_entries;                /* list */
 
     /* Results, valid once delivered. */
     DWORD rc;
@@ -81,6 +85,7 @@ struct job {
     DWORD elapsed_ms;
     struct engine_conn *new_conn;     /* connect: a reference for the handle */
     void *info;                       /* get-info: MPR_SERVER_n, malloc'd */
+    DWORD entries;                    /* list: entries in info */
     uint8_t *reply;                   /* dim-call: the reply stub, malloc'd */
     size_t reply_len;
     MPRMON_SERVICE_STATE service_state;

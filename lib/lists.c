@@ -173,99 +173,57 @@ DWORD MprAdminInterfaceGetInfo(MPR_SERVER_HANDLE hMprServer,
 
 /* ---- every page ---- */
 
-static size_t entry_size(MPRMON_LIST list, DWORD level)
+DWORD api_list_job(MPR_SERVER_HANDLE h, MPRMON_LIST list, DWORD level,
+                   DWORD page_bytes, DWORD max_entries, DWORD dwDeadlineMs,
+                   struct job **out)
 {
-    switch (list) {
-    case MPRMON_LIST_INTERFACES:
-        return sizeof(MPR_INTERFACE_0);
-    case MPRMON_LIST_CONNECTIONS:
-        return level == 0 ? sizeof(RAS_CONNECTION_0) : sizeof(RAS_CONNECTION_1);
-    default:
-        return sizeof(RAS_PORT_0);
-    }
-}
+    static const enum rrasm_list lists[] = {
+        [MPRMON_LIST_INTERFACES] = RRASM_LIST_INTERFACES,
+        [MPRMON_LIST_CONNECTIONS] = RRASM_LIST_CONNECTIONS,
+        [MPRMON_LIST_PORTS] = RRASM_LIST_PORTS};
+    struct rrasm_list_request req = {.level = level,
+                                     .connection = 0xFFFFFFFFu,
+                                     .pref_max_len = page_bytes,
+                                     .has_resume = 1};
+    DWORD rc;
 
-/* Append a page to the growing array. */
-static DWORD append_page(LPBYTE *all, DWORD *have, size_t size,
-                         const LPBYTE page, DWORD count)
-{
-    uint8_t *grown;
-
-    if (count == 0)
-        return NO_ERROR;
-    grown = realloc(*all, (size_t)(*have + count) * size);
-    if (!grown)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    memcpy(grown + (size_t)*have * size, page, (size_t)count * size);
-    *all = grown;
-    *have += count;
+    *out = NULL;
+    if (list < MPRMON_LIST_INTERFACES || list > MPRMON_LIST_PORTS)
+        return ERROR_INVALID_PARAMETER;
+    req.list = lists[list];
+    if (!rrasm_list_level_ok(req.list, level))
+        return ERROR_INVALID_LEVEL;
+    rc = api_handle_job(JOB_LIST, h, dwDeadlineMs, out);
+    if (rc != NO_ERROR)
+        return rc;
+    (*out)->list_req = req;
+    (*out)->max_entries = max_entries;
     return NO_ERROR;
-}
-
-static DWORD page_of(MPR_SERVER_HANDLE h, MPRMON_LIST list, DWORD level,
-                     DWORD page_bytes, LPBYTE *buf, DWORD *read,
-                     DWORD *resume)
-{
-    DWORD total;
-
-    switch (list) {
-    case MPRMON_LIST_INTERFACES:
-        return MprAdminInterfaceEnum(h, level, buf, page_bytes, read, &total,
-                                     resume);
-    case MPRMON_LIST_CONNECTIONS:
-        return MprAdminConnectionEnum(h, level, buf, page_bytes, read, &total,
-                                      resume);
-    case MPRMON_LIST_PORTS:
-        return MprAdminPortEnum(h, level, INVALID_HANDLE_VALUE, buf,
-                                page_bytes, read, &total, resume);
-    }
-    return ERROR_INVALID_PARAMETER;
 }
 
 DWORD MprmonEnumAll(MPR_SERVER_HANDLE hMprServer, MPRMON_LIST list,
                     DWORD dwLevel, DWORD dwPageBytes, DWORD dwMaxEntries,
                     LPBYTE *lplpbBuffer, LPDWORD lpdwEntries)
 {
-    LPBYTE all = NULL, page;
-    DWORD have = 0, read, resume = 0, previous, rc;
+    struct job *job;
+    DWORD rc;
 
-    if (!lplpbBuffer || !lpdwEntries || list < MPRMON_LIST_INTERFACES ||
-        list > MPRMON_LIST_PORTS)
+    detail_clear();
+    if (!lplpbBuffer || !lpdwEntries)
         return ERROR_INVALID_PARAMETER;
     *lplpbBuffer = NULL;
     *lpdwEntries = 0;
-    for (;;) {
-        previous = resume;
-        page = NULL;
-        rc = page_of(hMprServer, list, dwLevel, dwPageBytes, &page, &read,
-                     &resume);
-        if (rc == NO_ERROR || rc == ERROR_MORE_DATA) {
-            DWORD room = dwMaxEntries - have;
-            DWORD take = read < room ? read : room;
-            DWORD arc = append_page(&all, &have, entry_size(list, dwLevel),
-                                    page, take);
-            if (arc != NO_ERROR)
-                rc = arc;
-            else if (rc == ERROR_MORE_DATA && have >= dwMaxEntries)
-                rc = ERROR_MORE_DATA; /* capped: what we have is valid */
-            else if (rc == ERROR_MORE_DATA && (read == 0 || resume == previous)) {
-                detail_set("the server's resume handle does not advance "
-                           "(%u entries read, handle %u)", (unsigned)read,
-                           (unsigned)resume);
-                rc = RPC_X_BAD_STUB_DATA;
-            } else if (rc == ERROR_MORE_DATA) {
-                MprAdminBufferFree(page);
-                continue;
-            }
-        }
-        MprAdminBufferFree(page);
-        break;
-    }
-    if (rc != NO_ERROR && rc != ERROR_MORE_DATA) {
-        free(all);
+    rc = api_list_job(hMprServer, list, dwLevel, dwPageBytes, dwMaxEntries, 0,
+                      &job);
+    if (rc != NO_ERROR)
         return rc;
+    rc = engine_run_blocking(job);
+    api_take_detail(job);
+    if (rc == NO_ERROR || rc == ERROR_MORE_DATA) {
+        *lplpbBuffer = job->info;
+        *lpdwEntries = job->entries;
+        job->info = NULL;
     }
-    *lplpbBuffer = all;
-    *lpdwEntries = have;
+    job_free(job);
     return rc;
 }

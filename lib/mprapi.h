@@ -67,6 +67,7 @@ typedef HANDLE MPR_SERVER_HANDLE;
 #define ERROR_INSUFFICIENT_BUFFER 122u
 #define ERROR_INVALID_LEVEL 124u
 #define ERROR_MORE_DATA 234u
+#define ERROR_NO_MORE_ITEMS 259u
 #define ERROR_SERVICE_DOES_NOT_EXIST 1060u
 #define ERROR_SERVICE_NOT_ACTIVE 1062u
 #define ERROR_LOGON_FAILURE 1326u
@@ -625,7 +626,8 @@ typedef struct _MPRMON_ASYNC MPRMON_ASYNC;
 typedef enum _MPRMON_REQUEST_KIND {
     MPRMON_REQUEST_SERVER_CONNECT = 1,   /* MprAdminServerConnect */
     MPRMON_REQUEST_SERVER_GET_INFO = 2,  /* MprAdminServerGetInfo */
-    MPRMON_REQUEST_SERVICE_STATE = 3     /* MprmonQueryServiceState */
+    MPRMON_REQUEST_SERVICE_STATE = 3,    /* MprmonQueryServiceState */
+    MPRMON_REQUEST_ENUM_ALL = 4          /* MprmonEnumAll */
 } MPRMON_REQUEST_KIND;
 
 /* One finished request, filled in by MprmonAsyncNextCompletion. */
@@ -646,6 +648,9 @@ typedef struct _MPRMON_COMPLETION {
      * pdwCurrentState (set whatever dwError is). */
     MPRMON_SERVICE_STATE serviceState;
     DWORD dwCurrentState;
+    /* ENUM_ALL, NO_ERROR or ERROR_MORE_DATA: lpbBuffer holds dwEntries
+     * structures of the list's level (the caller's to MprAdminBufferFree). */
+    DWORD dwEntries;
 } MPRMON_COMPLETION;
 
 /* MprmonAsyncCreate - a new, empty queue.  NO_ERROR,
@@ -673,6 +678,15 @@ DWORD MprmonAsyncServerConnect(MPRMON_ASYNC *pAsync, LPCWSTR lpwsServerName,
 DWORD MprmonAsyncServerGetInfo(MPRMON_ASYNC *pAsync, MPR_SERVER_HANDLE hMprServer,
                                DWORD dwLevel, DWORD dwDeadlineMs,
                                void *pCookie, MPRMON_REQUEST_ID *pId);
+
+/* MprmonAsyncEnumAll - start MprmonEnumAll on a handle (its arguments
+ * are checked at once: ERROR_INVALID_PARAMETER, ERROR_INVALID_LEVEL,
+ * ERROR_INVALID_HANDLE).  dwDeadlineMs covers every page; 0: the
+ * handle's timeout.  The completion's dwError is MprmonEnumAll's code. */
+DWORD MprmonAsyncEnumAll(MPRMON_ASYNC *pAsync, MPR_SERVER_HANDLE hMprServer,
+                         MPRMON_LIST list, DWORD dwLevel, DWORD dwPageBytes,
+                         DWORD dwMaxEntries, DWORD dwDeadlineMs,
+                         void *pCookie, MPRMON_REQUEST_ID *pId);
 
 /* MprmonAsyncQueryServiceState - start MprmonQueryServiceState. */
 DWORD MprmonAsyncQueryServiceState(MPRMON_ASYNC *pAsync,

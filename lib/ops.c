@@ -341,6 +341,96 @@ static void dim_call_start(struct job *job)
              got_dim_reply);
 }
 
+/* ---- every page of an enumeration ---- */
+
+static void list_page_start(struct job *job);
+
+/* What a page means for the job: NO_ERROR to go on to the next page,
+ * else the job's code (NO_ERROR itself after the last page is returned
+ * as ERROR_NO_MORE_ITEMS, for the caller to map). */
+static DWORD list_take(struct job *job, struct rrasm_list_reply *page)
+{
+    DWORD previous = job->list_req.resume;
+    DWORD rc;
+
+    if (page->status != NO_ERROR && page->status != ERROR_MORE_DATA) {
+        free(job->info);
+        job->info = NULL;
+        job->entries = 0;
+        return page->status;
+    }
+    rc = rrasm_list_append(&job->list_req, &job->info, &job->entries,
+                           job->max_entries, page);
+    if (rc != NO_ERROR)
+        return rc;
+    if (page->status == NO_ERROR)
+        return ERROR_NO_MORE_ITEMS;
+    if (job->entries >= job->max_entries)
+        return ERROR_MORE_DATA;
+    if (page->entries_read == 0 || !page->has_resume ||
+        page->resume == previous) {
+        set_detail(job, "the server's resume handle does not advance (%u "
+                        "entries read, handle %u)",
+                   (unsigned)page->entries_read, (unsigned)page->resume);
+        free(job->info);
+        job->info = NULL;
+        job->entries = 0;
+        return RPC_X_BAD_STUB_DATA;
+    }
+    job->list_req.resume = page->resume;
+    return NO_ERROR;
+}
+
+static void got_list_page(void *arg, DWORD rc, uint8_t *stub, size_t len,
+                          const char *detail)
+{
+    struct job *job = arg;
+    struct rrasm_list_reply page;
+
+    job->op = NULL;
+    if (rc != NO_ERROR) {
+        set_detail(job, "%s", detail);
+    } else {
+        rc = rrasm_decode_list(&job->list_req, stub, len, &page);
+        if (rc == RPC_X_BAD_STUB_DATA)
+            set_detail(job, "the server's reply is malformed (counts, "
+                            "lengths or strings)");
+        else if (rc == NO_ERROR)
+            rc = list_take(job, &page);
+    }
+    free(stub);
+    if (rc == NO_ERROR) {
+        list_page_start(job);
+        return;
+    }
+    if (rc != NO_ERROR && rc != ERROR_MORE_DATA && rc != ERROR_NO_MORE_ITEMS) {
+        free(job->info);
+        job->info = NULL;
+        job->entries = 0;
+    }
+    job->rc = rc == ERROR_NO_MORE_ITEMS ? NO_ERROR : rc;
+    engine_job_finish(job);
+}
+
+static void list_page_start(struct job *job)
+{
+    uint8_t req[64];
+    size_t len = 0;
+    struct srpc_conn *rpc = handle_rpc(job);
+    DWORD rc;
+
+    if (!rpc)
+        return;
+    rc = rrasm_encode_list(&job->list_req, req, sizeof(req), &len);
+    if (rc != NO_ERROR) {
+        job->rc = rc;
+        engine_job_finish(job);
+        return;
+    }
+    call(job, rpc, rrasm_list_opnum(job->list_req.list), req, len,
+         got_list_page);
+}
+
 /* ---- the service control manager ---- */
 
 enum scm_step {
@@ -493,6 +583,9 @@ void ops_start(struct job *job)
     case JOB_DIM_CALL:
         dim_call_start(job);
         break;
+    case JOB_LIST:
+        list_page_start(job);
+        break;
     case JOB_DISCONNECT:
         job->rc = NO_ERROR;
         engine_job_finish(job);
@@ -531,7 +624,8 @@ void ops_expire(struct job *job)
     }
     snprintf(why, sizeof(why), "no answer within %u ms%s", job->timeout_ms,
              job->connected ? "" : " (refused, unreachable or silent)");
-    if (job->kind == JOB_GET_INFO || job->kind == JOB_DIM_CALL) {
+    if (job->kind == JOB_GET_INFO || job->kind == JOB_DIM_CALL ||
+        job->kind == JOB_LIST) {
         job->rc = ERROR_TIMEOUT;
         set_detail(job, "the call got %s", why);
         engine_job_finish(job);

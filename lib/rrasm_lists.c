@@ -149,6 +149,13 @@ int rrasm_list_level_ok(enum rrasm_list list, DWORD level)
     return list_layout(list, level) != NULL;
 }
 
+size_t rrasm_list_entry_size(enum rrasm_list list, DWORD level)
+{
+    const struct wire_layout *l = list_layout(list, level);
+
+    return l ? l->host_size : 0;
+}
+
 uint16_t rrasm_list_opnum(enum rrasm_list list)
 {
     switch (list) {
@@ -381,4 +388,28 @@ DWORD rrasm_decode_interface_get_info(DWORD level, const uint8_t *stub,
         return NO_ERROR;
     }
     return copy_entries(&interface_0, c.data, c.size, 1, info);
+}
+
+DWORD rrasm_list_append(const struct rrasm_list_request *req, void **all,
+                        DWORD *have, DWORD max, struct rrasm_list_reply *page)
+{
+    size_t size = rrasm_list_entry_size(req->list, req->level);
+    DWORD room = max > *have ? max - *have : 0;
+    DWORD take = page->entries_read < room ? page->entries_read : room;
+    uint8_t *grown;
+
+    if (take > 0) {
+        grown = realloc(*all, ((size_t)*have + take) * size);
+        if (grown == NULL) {
+            free(page->entries);
+            page->entries = NULL;
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        memcpy(grown + (size_t)*have * size, page->entries, take * size);
+        *all = grown;
+        *have += take;
+    }
+    free(page->entries);
+    page->entries = NULL;
+    return NO_ERROR;
 }

@@ -59,6 +59,14 @@ struct rrasm_list_reply {
 /* Is the level one this library decodes for that list? */
 int rrasm_list_level_ok(enum rrasm_list list, DWORD level);
 uint16_t rrasm_list_opnum(enum rrasm_list list);
+/* sizeof the mprapi.h structure of a list's level (0: not decoded). */
+size_t rrasm_list_entry_size(enum rrasm_list list, DWORD level);
+
+/* Append up to max - *have of a page's entries to the array *all (realloc'd)
+ * and free the page's own array.  ERROR_NOT_ENOUGH_MEMORY leaves *all as
+ * it was. */
+DWORD rrasm_list_append(const struct rrasm_list_request *req, void **all,
+                        DWORD *have, DWORD max, struct rrasm_list_reply *page);
 
 /* The request stub; ERROR_INVALID_LEVEL, ERROR_INSUFFICIENT_BUFFER. */
 DWORD rrasm_encode_list(const struct rrasm_list_request *req, uint8_t *buf,

@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <check.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,6 +439,61 @@ START_TEST(endless_resume_handle_is_stopped)
 }
 END_TEST
 
+/* ---- the asynchronous form ---- */
+
+START_TEST(enum_all_asynchronously)
+{
+    MPR_SERVER_HANDLE h;
+    MPRMON_ASYNC *q = NULL;
+    MPRMON_REQUEST_ID ids[3];
+    MPRMON_COMPLETION c;
+    int cookie, done = 0, interfaces = 0;
+
+    set_base_content();
+    h = connect_peer("LISTS");
+    ck_assert_uint_eq(MprmonAsyncCreate(&q), NO_ERROR);
+    ck_assert_uint_eq(MprmonAsyncEnumAll(q, h, MPRMON_LIST_PORTS, 1, 65536,
+                                         10, 0, NULL, &ids[0]),
+                      ERROR_INVALID_LEVEL);
+    /* Three lists in flight on one handle: they take turns on the pipe. */
+    ck_assert_uint_eq(MprmonAsyncEnumAll(q, h, MPRMON_LIST_CONNECTIONS, 1,
+                                         16384, 100000, 0, &cookie, &ids[0]),
+                      NO_ERROR);
+    ck_assert_uint_eq(MprmonAsyncEnumAll(q, h, MPRMON_LIST_INTERFACES, 0,
+                                         16384, 100000, 0, &cookie, &ids[1]),
+                      NO_ERROR);
+    ck_assert_uint_eq(MprmonAsyncEnumAll(q, h, MPRMON_LIST_PORTS, 0, 16384,
+                                         100000, 0, &cookie, &ids[2]),
+                      NO_ERROR);
+    while (done < 3) {
+        struct pollfd p = {.fd = MprmonAsyncGetFd(q), .events = POLLIN};
+        ck_assert_int_eq(poll(&p, 1, 20000), 1);
+        while (MprmonAsyncNextCompletion(q, &c)) {
+            ck_assert_int_eq(c.kind, MPRMON_REQUEST_ENUM_ALL);
+            ck_assert_ptr_eq(c.pCookie, &cookie);
+            ck_assert_msg(c.dwError == NO_ERROR, "%u %s",
+                          (unsigned)c.dwError, c.szDetail);
+            if (c.id == ids[0]) {
+                const RAS_CONNECTION_1 *s = (const RAS_CONNECTION_1 *)c.lpbBuffer;
+                ck_assert_uint_eq(c.dwEntries, LISTS_CONNECTIONS);
+                ck_assert_uint_eq(s[1].dwBytesRcved, 8192);
+            } else if (c.id == ids[1]) {
+                ck_assert_uint_eq(c.dwEntries, 4);
+                interfaces++;
+            } else {
+                ck_assert_uint_eq(c.id, ids[2]);
+                ck_assert_uint_eq(c.dwEntries, 4);
+            }
+            MprAdminBufferFree(c.lpbBuffer);
+            done++;
+        }
+    }
+    ck_assert_int_eq(interfaces, 1);
+    MprmonAsyncDestroy(q);
+    MprAdminServerDisconnect(h);
+}
+END_TEST
+
 /* ---- several threads on one handle ---- */
 
 struct enum_worker {
@@ -513,6 +569,7 @@ int main(void)
     tcase_add_loop_test(tc, lying_replies_are_bad_stub_data, 0, 4);
     tcase_add_test(tc, endless_resume_handle_is_stopped);
     tcase_add_test(tc, one_handle_many_threads);
+    tcase_add_test(tc, enum_all_asynchronously);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
