@@ -27,28 +27,6 @@ static const char *const port_conditions[] = {
 #define NAME_OF(table, v)                                                      \
     ((v) < sizeof(table) / sizeof((table)[0]) ? (table)[(v)] : "unknown")
 
-/* fUnReachabilityReasons bits, lowest first, as words. */
-static const char *const unreachability_words[] = {
-    "out-of-resources", "admin-disabled", "connection-failure",
-    "service-paused",   "dialout-hours",  "no-media-sense",
-    "no-device"};
-
-static void reasons_text(DWORD bits, char *out, size_t len)
-{
-    size_t n = 0, i;
-
-    out[0] = '\0';
-    for (i = 0; i < sizeof(unreachability_words) / sizeof(char *); i++)
-        if (bits & (1u << i))
-            n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s",
-                                  n ? "," : "", unreachability_words[i]);
-    if (bits >> i)
-        snprintf(out + n, n < len ? len - n : 0, "%s0x%x", n ? "," : "",
-                 (unsigned)(bits >> i << i));
-    if (!out[0])
-        snprintf(out, len, "none");
-}
-
 /* A WCHAR array as UTF-8 in buf. */
 static const char *utf8(const WCHAR *w, char *buf, size_t len)
 {
@@ -137,7 +115,8 @@ static void text_interfaces(const struct probe_lists *pl)
     }
     for (DWORD i = 0; i < pl->n_interfaces; i++) {
         const MPR_INTERFACE_0 *f = &pl->interfaces[i];
-        reasons_text(f->fUnReachabilityReasons, reasons, sizeof(reasons));
+        MprmonUnreachabilityText(f->fUnReachabilityReasons, reasons,
+                                 sizeof(reasons));
         printf("  interface %-24s %-11s %-12s %s unreachable=%s "
                "last-error=%u %s\n",
                utf8(f->wszInterfaceName, name, sizeof(name)),
@@ -243,7 +222,8 @@ static void json_interfaces(const struct probe_lists *pl)
         return;
     for (DWORD i = 0; i < pl->n_interfaces; i++) {
         const MPR_INTERFACE_0 *f = &pl->interfaces[i];
-        reasons_text(f->fUnReachabilityReasons, reasons, sizeof(reasons));
+        MprmonUnreachabilityText(f->fUnReachabilityReasons, reasons,
+                                 sizeof(reasons));
         printf("%s{\"handle\":%u", i ? "," : "",
                (unsigned)(uintptr_t)f->hInterface);
         json_wide("name", f->wszInterfaceName);

@@ -11,7 +11,7 @@ noinst_LTLIBRARIES += lib/libmprapi_core.la
 lib_libmprapi_core_la_SOURCES = \
 	lib/api.c lib/api_priv.h lib/async.c lib/service.c lib/lists.c \
 	lib/handles.c lib/handles_priv.h lib/settings.c lib/settings_priv.h \
-	lib/errors.c lib/detail.c lib/detail_priv.h lib/log.c lib/log_priv.h \
+	lib/errors.c lib/reasons.c lib/detail.c lib/detail_priv.h lib/log.c lib/log_priv.h \
 	lib/names.c lib/names_priv.h lib/utf16.c \
 	lib/creds.c lib/creds_priv.h lib/check.c \
 	lib/engine.c lib/engine_priv.h lib/ops.c \

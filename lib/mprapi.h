@@ -405,6 +405,16 @@ DWORD MprAdminGetErrorString(DWORD dwError, LPWSTR *lplpwsErrorString);
 
 /* ---- Extensions for Linux callers ---- */
 
+/*
+ * MprmonUnreachabilityText - MPR_INTERFACE_0.fUnReachabilityReasons in
+ * words, comma-separated: out-of-resources, admin-disabled,
+ * connection-failure, service-paused, dialout-hours, no-media-sense,
+ * no-device, then 0x... for bits without a name; "none" for 0.  Written
+ * into pszText (cut to cbText, always terminated); returns the length
+ * written.
+ */
+size_t MprmonUnreachabilityText(DWORD dwReasons, char *pszText, size_t cbText);
+
 /* Which enumeration MprmonEnumAll reads. */
 typedef enum _MPRMON_LIST {
     MPRMON_LIST_INTERFACES = 1, /* MprAdminInterfaceEnum */

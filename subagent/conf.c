@@ -49,6 +49,9 @@
  *   rpc-auth    none | connect | integrity | privacy: DCE/RPC authentication
  *               (SPNEGO/NTLM) on top of the SMB session (default none);
  *               needs an auth-file
+ *   collect     what each probe reads besides the level-0 information:
+ *               "none" (default) or any of interfaces, connections,
+ *               ports, separated by blanks
  *
  * A key's value is the rest of its line with outer blanks removed.  A brace
  * must end its line ("router 7 {") and "}" stands alone.  Anything else
@@ -92,13 +95,14 @@ enum config_key {
     KEY_HYSTERESIS,
     KEY_ENCRYPTION,
     KEY_RPC_AUTH,
+    KEY_COLLECT,
     KEY_COUNT
 };
 
 static const char *const config_key_names[KEY_COUNT] = {
     "name",     "address", "port",       "auth-file",
     "interval", "timeout", "hysteresis", "encryption",
-    "rpc-auth",
+    "rpc-auth", "collect",
 };
 
 /* A router (or the defaults block) while the file is being read: which keys
@@ -268,6 +272,44 @@ static int config_set_rpc_auth(struct parser *p, unsigned line,
     return 0;
 }
 
+/* "none", or words among interfaces, connections and ports. */
+static int config_set_collect(struct parser *p, unsigned line,
+                              const char *value, struct router_config *c)
+{
+    static const struct {
+        const char *word;
+        unsigned bit;
+    } words[] = {{"interfaces", COLLECT_INTERFACES},
+                 {"connections", COLLECT_CONNECTIONS},
+                 {"ports", COLLECT_PORTS}};
+    const char *s = value;
+
+    c->collect = 0;
+    if (strcmp(value, "none") == 0)
+        return 0;
+    while (*s != '\0') {
+        size_t n = strcspn(s, " \t"), k;
+
+        for (k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (strlen(words[k].word) == n && strncmp(s, words[k].word, n) == 0)
+                break;
+        if (k == sizeof words / sizeof words[0])
+            return config_error(p, line,
+                                "collect: '%.*s' is not interfaces, "
+                                "connections or ports (or none alone)",
+                                (int)(n > 40 ? 40 : n), s);
+        if (c->collect & words[k].bit)
+            return config_error(p, line, "collect: '%s' given twice",
+                                words[k].word);
+        c->collect |= words[k].bit;
+        s += n;
+        s += strspn(s, " \t");
+    }
+    if (c->collect == 0)
+        return config_error(p, line, "collect needs a value");
+    return 0;
+}
+
 static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
                           unsigned line, const char *key, const char *value)
 {
@@ -319,6 +361,8 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
         return config_set_encryption(p, line, value, c);
     case KEY_RPC_AUTH:
         return config_set_rpc_auth(p, line, value, c);
+    case KEY_COLLECT:
+        return config_set_collect(p, line, value, c);
     case KEY_COUNT:
         break;
     }
@@ -572,6 +616,8 @@ static void config_apply_defaults(struct parser *p)
             c->rpc_auth_level = d->key_line[KEY_RPC_AUTH]
                                     ? d->cfg.rpc_auth_level
                                     : MPRMON_RPC_AUTHN_LEVEL_NONE;
+        if (st->key_line[KEY_COLLECT] == 0)
+            c->collect = d->key_line[KEY_COLLECT] ? d->cfg.collect : 0;
     }
 }
 
@@ -851,7 +897,8 @@ int router_config_equal(const struct router_config *a,
                         const struct router_config *b)
 {
     return router_config_same_target(a, b) && a->interval_s == b->interval_s &&
-           a->timeout_ms == b->timeout_ms && a->hysteresis == b->hysteresis;
+           a->timeout_ms == b->timeout_ms && a->hysteresis == b->hysteresis &&
+           a->collect == b->collect;
 }
 
 bool config_routers_sorted(const struct daemon_config *cfg)

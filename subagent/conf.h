@@ -17,6 +17,11 @@
  * (strpool.h): routers sharing one file share the string, and it stays
  * valid after the config it came from is freed; NULL is taken as "" (what
  * a zeroed stanza in a test has). */
+/* What a probe reads beyond the level-0 information (the `collect` key). */
+#define COLLECT_INTERFACES 0x1u  /* mprInterfaceTable */
+#define COLLECT_CONNECTIONS 0x2u /* connection counts per router */
+#define COLLECT_PORTS 0x4u       /* port counts per device type */
+
 struct router_config {
     uint32_t id;                        /* 1..4294967295, unique */
     char name[ROUTER_NAME_MAX];         /* operator's label */
@@ -29,6 +34,7 @@ struct router_config {
     unsigned hysteresis;                /* consecutive probes before a trap */
     MPRMON_ENCRYPTION encryption;
     DWORD rpc_auth_level;               /* MPRMON_RPC_AUTHN_LEVEL_* */
+    unsigned collect;                   /* COLLECT_* bits */
 };
 
 struct daemon_config {

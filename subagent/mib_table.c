@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "mib_agent.h"
+#include "mib_ifaces.h"
 #include "mib_rows.h"
 #include "mib_table.h"
 #include "mprapi.h"
@@ -148,20 +150,6 @@ uint32_t mib_table_count_running(const struct snapshot *s)
     return n;
 }
 
-static void mib_set_value(netsnmp_variable_list *vb, const struct mib_value *v)
-{
-    if (v->type == ASN_OCTET_STR) {
-        snmp_set_var_typed_value(vb, ASN_OCTET_STR, v->str, v->str_len);
-    } else if (v->type == ASN_INTEGER) {
-        long l = (long)(int32_t)v->num;
-        snmp_set_var_typed_value(vb, ASN_INTEGER, &l, sizeof(l));
-    } else {
-        /* Net-SNMP takes unsigned types as u_long. */
-        u_long ul = v->num;
-        snmp_set_var_typed_value(vb, v->type, &ul, sizeof(ul));
-    }
-}
-
 static int mib_table_answer(netsnmp_variable_list *vb, const struct snapshot *s,
                             const struct mib_cell *cell, uint64_t now_ms,
                             uint32_t uptime)
@@ -171,28 +159,8 @@ static int mib_table_answer(netsnmp_variable_list *vb, const struct snapshot *s,
     if (mib_table_cell_value(snapshot_row(s, cell->row), cell->column, now_ms,
                              uptime, &v) != 0)
         return -1;
-    mib_set_value(vb, &v);
+    mib_agent_set_value(vb, &v);
     return 0;
-}
-
-/*
- * Net-SNMP 5.9.3 on LP64 hands a GET for index 4000000000 to the subagent
- * as 18446744073414584320: the sub-id sign-extended from 32 bits (seen with
- * snmpget through snmpd's AgentX master; GETNEXT is not affected).  SNMP
- * sub-ids are 32-bit, so undo exactly that pattern.  Only the first three
- * sub-ids matter to the lookups (column, index, "something after it").
- */
-static size_t mib_table_suffix(const oid *name, size_t len, oid *out)
-{
-    size_t n = len < 3 ? len : 3;
-
-    for (size_t i = 0; i < n; i++) {
-        oid v = name[i];
-        if (v > UINT32_MAX && (v >> 31) == (~(oid)0 >> 31))
-            v &= UINT32_MAX;
-        out[i] = v;
-    }
-    return n;
 }
 
 static int mib_table_handler(netsnmp_mib_handler *handler,
@@ -233,7 +201,7 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
         cmp = snmp_oid_ncompare(name, len, mib_entry_oid, entry_len, entry_len);
         if (cmp == 0)
             suffix_len =
-                mib_table_suffix(name + entry_len, len - entry_len, suffix);
+                mib_agent_suffix(name + entry_len, len - entry_len, suffix, 3);
 
         if (reqinfo->mode == MODE_GET) {
             enum mib_lookup res = MIB_NO_SUCH_OBJECT;
@@ -301,7 +269,7 @@ static int mib_scalar_handler(netsnmp_mib_handler *handler,
             v.type = ASN_GAUGE;
             v.num = n;
         }
-        mib_set_value(r->requestvb, &v);
+        mib_agent_set_value(r->requestvb, &v);
     }
     return SNMP_ERR_NOERROR;
 }
@@ -358,7 +326,10 @@ int mib_table_register(struct routers *routers, time_t start, bool shared)
         st->start_time_len = sizeof(st->start_time);
     memcpy(st->start_time, dt, st->start_time_len);
 
-    if (!shared && mib_table_register_all(st) != 0)
+    /* With shared-snmpd every subagent would claim the whole interface
+     * table: it is served by single subagents only. */
+    if (!shared && (mib_table_register_all(st) != 0 ||
+                    mib_ifaces_register(routers) != 0))
         goto fail;
     if (shared) {
         st->rows = mib_rows_new(mib_table_handler);
@@ -413,6 +384,7 @@ void mib_table_unregister(void)
     if (st->table_reg != NULL)
         netsnmp_unregister_handler(st->table_reg);
     st->table_reg = NULL;
+    mib_ifaces_unregister();
     mib_rows_free(st->rows);
     st->rows = NULL;
     if (st->sysor_registered)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mib_agent.h"
+#include "mib_ifaces.h"
 #include "mib_table.h"
 #include "notify.h"
 #include "mprapi.h"
@@ -99,24 +101,53 @@ static int notify_add_column(netsnmp_variable_list **list, unsigned column,
 {
     oid name[OID_LENGTH(notify_entry_oid) + 2];
     const size_t base = OID_LENGTH(notify_entry_oid);
-    netsnmp_variable_list *vb;
 
     memcpy(name, notify_entry_oid, sizeof(notify_entry_oid));
     name[base] = column;
     name[base + 1] = id;
-    if (v->type == ASN_OCTET_STR) {
-        vb = snmp_varlist_add_variable(list, name, base + 2, ASN_OCTET_STR,
-                                       v->str, v->str_len);
-    } else if (v->type == ASN_INTEGER) {
-        long l = (long)(int32_t)v->num;
-        vb = snmp_varlist_add_variable(list, name, base + 2, ASN_INTEGER, &l,
-                                       sizeof(l));
-    } else {
-        u_long ul = v->num;
-        vb = snmp_varlist_add_variable(list, name, base + 2, v->type, &ul,
-                                       sizeof(ul));
+    return mib_agent_add_varbind(list, name, base + 2, v);
+}
+
+static const oid notify_iface_entry_oid[] = {MPRMON_MIB_OID, 1, 3, 1};
+
+/* mprInterfaceDown / Up: mprRouterName.router, then the interface's
+ * columns .router.index. */
+static int notify_iface_varbinds(const struct router_event *ev,
+                                 netsnmp_variable_list **list)
+{
+    static const unsigned columns[] = {
+        MIB_IFCOL_NAME, MIB_IFCOL_TYPE, MIB_IFCOL_CONN_STATE,
+        MIB_IFCOL_UNREACHABILITY, MIB_IFCOL_LAST_ERROR,
+        MIB_IFCOL_LAST_ERROR_TEXT};
+    const size_t base = OID_LENGTH(notify_iface_entry_oid);
+    struct iface_row row;
+    struct mib_value v;
+    oid name[OID_LENGTH(notify_iface_entry_oid) + 3];
+    char scratch[256];
+
+    memset(&row, 0, sizeof(row));
+    row.router_id = ev->row.id;
+    row.index = ev->iface.index;
+    row.name = (char *)ev->iface.name;
+    row.type = ev->iface.type;
+    row.state_known = true;
+    row.state = ev->iface.state;
+    row.reasons = ev->iface.reasons;
+    row.last_error = ev->iface.last_error;
+    if (mib_table_cell_value(&ev->row, MIB_COL_NAME, 0, 0, &v) != 0 ||
+        notify_add_column(list, MIB_COL_NAME, ev->row.id, &v) != 0)
+        return -1;
+    memcpy(name, notify_iface_entry_oid, sizeof(notify_iface_entry_oid));
+    name[base + 1] = ev->row.id;
+    name[base + 2] = ev->iface.index;
+    for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+        name[base] = columns[i];
+        if (mib_ifaces_cell_value(&row, columns[i], 0, 0, scratch,
+                                  sizeof(scratch), &v) != 0 ||
+            mib_agent_add_varbind(list, name, base + 3, &v) != 0)
+            return -1;
     }
-    return vb == NULL ? -1 : 0;
+    return 0;
 }
 
 int notify_build_varbinds(const struct router_event *ev, void **out)
@@ -128,9 +159,8 @@ int notify_build_varbinds(const struct router_event *ev, void **out)
     netsnmp_variable_list *list = NULL;
     oid trap[OID_LENGTH(notify_base_oid) + 1];
 
-    if (ev->kind != ROUTER_EVENT_SERVICE_DOWN &&
-        ev->kind != ROUTER_EVENT_SERVICE_UP &&
-        ev->kind != ROUTER_EVENT_CONNECT_FAILED)
+    if (ev->kind < ROUTER_EVENT_SERVICE_DOWN ||
+        ev->kind > ROUTER_EVENT_INTERFACE_UP)
         return -1;
     memcpy(trap, notify_base_oid, sizeof(notify_base_oid));
     trap[OID_LENGTH(notify_base_oid)] = (oid)ev->kind;
@@ -138,6 +168,13 @@ int notify_build_varbinds(const struct router_event *ev, void **out)
                                   OID_LENGTH(notify_trap_oid), ASN_OBJECT_ID,
                                   trap, sizeof(trap)) == NULL)
         goto fail;
+    if (ev->kind == ROUTER_EVENT_INTERFACE_DOWN ||
+        ev->kind == ROUTER_EVENT_INTERFACE_UP) {
+        if (notify_iface_varbinds(ev, &list) != 0)
+            goto fail;
+        *out = list;
+        return 0;
+    }
     for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
         struct mib_value v;
         /* No TimeStamp columns here, so the clocks do not matter. */
@@ -162,12 +199,30 @@ static const char *notify_kind_name(enum router_event_kind kind)
         return "mprRouterServiceUp";
     case ROUTER_EVENT_CONNECT_FAILED:
         return "mprRouterConnectFailed";
+    case ROUTER_EVENT_INTERFACE_DOWN:
+        return "mprInterfaceDown";
+    case ROUTER_EVENT_INTERFACE_UP:
+        return "mprInterfaceUp";
     }
     return "unknown";
 }
 
+/* A name from the network for a log line: control characters become
+ * '?', so that no router can write lines of its own into the log. */
+static const char *notify_printable(const char *in, char *out, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len && in[i] != '\0'; i++)
+        out[i] = (unsigned char)in[i] < 0x20 || in[i] == 0x7f ? '?' : in[i];
+    out[i] = '\0';
+    return out;
+}
+
 static void notify_one(struct notifier *n, const struct router_event *ev)
 {
+    char ifname[IFACE_NAME_MAX];
+
     void *list = NULL;
 
     if (!notify_bucket_take(&n->bucket, mono_now_ms())) {
@@ -185,10 +240,18 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
                  notify_kind_name(ev->kind), (unsigned)ev->row.id);
         return;
     }
-    snmp_log(LOG_INFO, "mprmon: %s router %u (%.*s): %s\n",
-             notify_kind_name(ev->kind), (unsigned)ev->row.id,
-             (int)sizeof(ev->row.name), ev->row.name,
-             MprmonErrorName(ev->row.last_error));
+    if (ev->kind == ROUTER_EVENT_INTERFACE_DOWN ||
+        ev->kind == ROUTER_EVENT_INTERFACE_UP)
+        snmp_log(LOG_INFO, "mprmon: %s router %u (%.*s) interface %s: %s\n",
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id,
+                 (int)sizeof(ev->row.name), ev->row.name,
+                 notify_printable(ev->iface.name, ifname, sizeof(ifname)),
+                 MprmonErrorName(ev->iface.last_error));
+    else
+        snmp_log(LOG_INFO, "mprmon: %s router %u (%.*s): %s\n",
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id,
+                 (int)sizeof(ev->row.name), ev->row.name,
+                 MprmonErrorName(ev->row.last_error));
     /* send_v2trap copies what it needs; the list stays ours. */
     send_v2trap(list);
     snmp_free_varbind(list);

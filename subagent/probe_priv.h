@@ -19,6 +19,10 @@ struct probe_result {
     MPR_SERVER_0 info;
     uint32_t latency_ms;
     uint64_t finished_ms; /* monotonic ms */
+    bool ifaces_asked;    /* the interfaces were asked for */
+    DWORD ifaces_error;   /* MprmonEnumAll's code */
+    MPR_INTERFACE_0 *ifaces; /* the list (the result's own; see probing.c) */
+    DWORD n_ifaces;
 };
 
 /* The one-word verdict of a probe that hysteresis counts and that decides

@@ -15,6 +15,10 @@
 
 #include <string.h>
 
+/* Pages asked of the server, and the most interfaces kept per router. */
+#define PROBING_PAGE_BYTES (64u * 1024u)
+#define PROBING_MAX_INTERFACES 100000u
+
 static MPRMON_CONNECT_OPTIONS probing_options(const struct router_config *c)
 {
     MPRMON_CONNECT_OPTIONS o;
@@ -52,8 +56,14 @@ static void probing_call(struct routers *r, struct router *t,
 
     t->step = kind == MPRMON_REQUEST_SERVER_CONNECT ? PROBE_CONNECT
               : kind == MPRMON_REQUEST_SERVICE_STATE ? PROBE_SERVICE
+              : kind == MPRMON_REQUEST_ENUM_ALL      ? PROBE_INTERFACES
                                                      : PROBE_INFO;
-    if (kind == MPRMON_REQUEST_SERVER_GET_INFO) {
+    if (kind == MPRMON_REQUEST_ENUM_ALL) {
+        t->res.ifaces_asked = true;
+        rc = MprmonAsyncEnumAll(r->queue, t->handle, MPRMON_LIST_INTERFACES,
+                                0, PROBING_PAGE_BYTES, PROBING_MAX_INTERFACES,
+                                0, t, &t->request);
+    } else if (kind == MPRMON_REQUEST_SERVER_GET_INFO) {
         rc = MprmonAsyncServerGetInfo(r->queue, t->handle, 0, 0, t,
                                       &t->request);
     } else if ((name = MprmonUtf8ToWide(t->cfg.address)) == NULL) {
@@ -153,6 +163,26 @@ static void probing_info_read(struct routers *r, struct router *t,
         probing_drop_handle(t);
     }
     MprAdminBufferFree(c->lpbBuffer);
+    if (t->handle != NULL && (t->cfg.collect & COLLECT_INTERFACES))
+        probing_call(r, t, MPRMON_REQUEST_ENUM_ALL);
+    else
+        probing_end(r, t);
+}
+
+static void probing_interfaces_read(struct routers *r, struct router *t,
+                                    const MPRMON_COMPLETION *c)
+{
+    t->res.ifaces_error = c->dwError;
+    if (c->dwError == NO_ERROR || c->dwError == ERROR_MORE_DATA) {
+        t->res.ifaces_error = NO_ERROR;
+        t->res.ifaces = (MPR_INTERFACE_0 *)c->lpbBuffer;
+        t->res.n_ifaces = c->dwEntries;
+    } else {
+        MprAdminBufferFree(c->lpbBuffer);
+        if (probe_error_is_transport(c->dwError))
+            probing_drop_handle(t);
+    }
+    /* routers_probe_done takes the list and frees it. */
     probing_end(r, t);
 }
 
@@ -174,6 +204,9 @@ void probing_step_done(struct routers *r, struct router *t,
     case PROBE_INFO:
         probing_info_read(r, t, c);
         break;
+    case PROBE_INTERFACES:
+        probing_interfaces_read(r, t, c);
+        break;
     case PROBE_IDLE:
         break;
     }
@@ -189,4 +222,9 @@ void probing_abandon(struct routers *r, struct router *t)
         r->in_flight--;
     }
     probing_drop_handle(t);
+    if (t->ifaces.n > 0 || t->ifaces.read) {
+        iface_set_clear(&t->ifaces);
+        t->ifaces.read = false;
+        routers_ifaces_changed(r);
+    }
 }

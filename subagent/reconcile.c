@@ -180,6 +180,7 @@ int routers_apply_config(struct routers *r, struct daemon_config *cfg,
     plan_commit(&p, now_ms, cfg->first_probes_at_once);
     plan_free(&p, false);
     r->concurrency = cfg->max_concurrency > 0 ? cfg->max_concurrency : 1;
+    routers_ifaces_changed(r); /* routers came, went or moved */
     free(cfg->routers);
     cfg->routers = NULL;
     cfg->n_routers = 0;

@@ -51,6 +51,7 @@ void routers_free(struct routers *r)
     MprmonAsyncDestroy(r->queue);
     sched_free(&r->heap);
     row_store_free(r->store);
+    iface_snapshot_release(r->ifaces);
     free(r->events);
     free(r);
 }
@@ -71,6 +72,35 @@ const struct snapshot *routers_snapshot(struct routers *r)
     return row_store_snapshot(r->store);
 }
 
+void routers_ifaces_changed(struct routers *r)
+{
+    r->ifaces_dirty = true;
+}
+
+const struct iface_snapshot *routers_iface_snapshot(struct routers *r)
+{
+    if (r->ifaces == NULL || r->ifaces_dirty) {
+        const struct iface_set **sets = calloc(r->n + 1, sizeof *sets);
+        struct iface_snapshot *s = NULL;
+
+        if (sets != NULL) {
+            for (size_t i = 0; i < r->n; i++)
+                sets[i] = &r->list[i]->ifaces;
+            s = iface_snapshot_build(sets, r->n);
+            free(sets);
+        }
+        /* Without memory the last view stays, and the next call retries. */
+        if (s != NULL) {
+            iface_snapshot_release(r->ifaces);
+            r->ifaces = s;
+            r->ifaces_dirty = false;
+        }
+    }
+    if (r->ifaces != NULL)
+        iface_snapshot_ref(r->ifaces);
+    return r->ifaces;
+}
+
 size_t routers_in_flight(const struct routers *r)
 {
     return r->in_flight;
@@ -78,8 +108,9 @@ size_t routers_in_flight(const struct routers *r)
 
 /* ---- events ---- */
 
-static void routers_queue_event(struct routers *r, enum router_event_kind k,
-                                const struct router_row *row)
+static struct router_event *routers_queue_event(struct routers *r,
+                                                enum router_event_kind k,
+                                                const struct router_row *row)
 {
     struct router_event *ev;
 
@@ -92,6 +123,58 @@ static void routers_queue_event(struct routers *r, enum router_event_kind k,
     ev->kind = k;
     ev->row = *row;
     r->ev_count++;
+    return ev;
+}
+
+/* Events per probe beyond which interface changes are dropped (and
+ * counted): a router whose whole list flips at once must not flush the
+ * queue of every other router's events. */
+#define ROUTERS_IFACE_EVENTS_MAX 64
+
+static void routers_queue_iface_event(struct routers *r,
+                                      const struct router_row *row,
+                                      const struct iface_change *c)
+{
+    struct router_event *ev = routers_queue_event(
+        r, c->down ? ROUTER_EVENT_INTERFACE_DOWN : ROUTER_EVENT_INTERFACE_UP,
+        row);
+
+    ev->iface.index = c->row.index;
+    row_copy_str(ev->iface.name, sizeof ev->iface.name, c->row.name);
+    ev->iface.type = c->row.type;
+    ev->iface.state = c->row.state;
+    ev->iface.reasons = c->row.reasons;
+    ev->iface.last_error = c->row.last_error;
+}
+
+/* The interfaces a probe read (or could not read) into t's set. */
+static void routers_take_ifaces(struct routers *r, struct router *t,
+                                const struct router_row *row)
+{
+    struct probe_result *res = &t->res;
+    struct iface_change changes[ROUTERS_IFACE_EVENTS_MAX];
+    size_t n = 0;
+
+    if (!(t->cfg.collect & COLLECT_INTERFACES)) {
+        if (t->ifaces.read) {
+            iface_set_clear(&t->ifaces);
+            t->ifaces.read = false;
+            routers_ifaces_changed(r);
+        }
+    } else if (res->ifaces_asked && res->ifaces_error == NO_ERROR) {
+        if (iface_set_update(&t->ifaces, t->cfg.id, res->ifaces,
+                             res->n_ifaces, res->finished_ms,
+                             t->cfg.hysteresis, changes,
+                             ROUTERS_IFACE_EVENTS_MAX, &n) == 1)
+            routers_ifaces_changed(r);
+        for (size_t i = 0; i < n && row != NULL; i++)
+            routers_queue_iface_event(r, row, &changes[i]);
+    } else if (iface_set_mark_unknown(&t->ifaces)) {
+        routers_ifaces_changed(r);
+    }
+    MprAdminBufferFree(res->ifaces);
+    res->ifaces = NULL;
+    res->n_ifaces = 0;
 }
 
 size_t routers_take_events(struct routers *r, struct router_event *out,
@@ -140,6 +223,7 @@ void routers_probe_done(struct routers *r, struct router *t)
         if (kind != 0)
             routers_queue_event(r, (enum router_event_kind)kind, row);
     }
+    routers_take_ifaces(r, t, row);
     /* Back off only once the router is known to be unreachable: until
      * then the interval holds, so hysteresis confirms it in time. */
     if (probe_classify(&t->res) == PROBE_HEALTH_UNREACHABLE &&

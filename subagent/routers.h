@@ -81,6 +81,12 @@ long routers_next_wakeup_ms(const struct routers *r, uint64_t now_ms);
 /* The current table, with a reference: snapshot_release it. */
 const struct snapshot *routers_snapshot(struct routers *r);
 
+/* The current interfaces of every router collecting them (mprInterface-
+ * Table), with a reference: iface_snapshot_release it.  Rebuilt, from
+ * every router's set, on the first call after one changed.  NULL only
+ * when out of memory before any was built. */
+const struct iface_snapshot *routers_iface_snapshot(struct routers *r);
+
 /* Take up to max queued events, oldest first; returns how many. */
 size_t routers_take_events(struct routers *r, struct router_event *out,
                            size_t max);

@@ -13,7 +13,8 @@ enum probe_step {
     PROBE_IDLE = 0,    /* waiting in the schedule */
     PROBE_CONNECT = 1, /* MprmonAsyncServerConnect in flight */
     PROBE_SERVICE = 2, /* MprmonAsyncQueryServiceState in flight */
-    PROBE_INFO = 3     /* MprmonAsyncServerGetInfo in flight */
+    PROBE_INFO = 3,    /* MprmonAsyncServerGetInfo in flight */
+    PROBE_INTERFACES = 4 /* MprmonAsyncEnumAll of the interfaces */
 };
 
 struct router {
@@ -28,6 +29,7 @@ struct router {
     MPRMON_REQUEST_ID request;
     uint64_t due_ms; /* when it was due: the next due time counts from it */
     struct probe_result res;
+    struct iface_set ifaces; /* what the last probes read */
 };
 
 struct routers {
@@ -44,6 +46,8 @@ struct routers {
     size_t ev_head;
     size_t ev_count;
     uint64_t ev_dropped;
+    const struct iface_snapshot *ifaces; /* the interfaces' current view */
+    bool ifaces_dirty;                   /* a set changed since */
 };
 
 /* probing.c */
@@ -66,6 +70,9 @@ void routers_probe_done(struct routers *r, struct router *t);
 /* routers.c: t's row, to be changed; NULL when out of memory. */
 struct router_row *routers_row_for_write(struct routers *r,
                                          const struct router *t);
+
+/* routers.c: t's interfaces changed (or went). */
+void routers_ifaces_changed(struct routers *r);
 
 /* routers.c: queue idle router t, due at due_ms. */
 void routers_schedule(struct routers *r, struct router *t, uint64_t due_ms);

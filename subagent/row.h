@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "ifaces.h"
 
 /* Values as in MPRMON-MIB mprRouterConnState. */
 enum mpr_conn_state {
@@ -53,13 +54,26 @@ struct router_row {
 enum router_event_kind {
     ROUTER_EVENT_SERVICE_DOWN = 1,
     ROUTER_EVENT_SERVICE_UP = 2,
-    ROUTER_EVENT_CONNECT_FAILED = 3
+    ROUTER_EVENT_CONNECT_FAILED = 3,
+    ROUTER_EVENT_INTERFACE_DOWN = 4, /* an interface became unreachable */
+    ROUTER_EVENT_INTERFACE_UP = 5    /* ... and is reachable again */
+};
+
+/* The interface of an INTERFACE_* event, as it was. */
+struct router_event_iface {
+    uint32_t index;
+    char name[IFACE_NAME_MAX];
+    uint32_t type;
+    uint32_t state;
+    uint32_t reasons;
+    uint32_t last_error;
 };
 
 /* A confirmed state change (after hysteresis), for notifications. */
 struct router_event {
     enum router_event_kind kind;
     struct router_row row; /* the row as it was when the event fired */
+    struct router_event_iface iface; /* INTERFACE_* events only */
 };
 
 /* Monotonic clock in ms: the time base of every *_ms field. */

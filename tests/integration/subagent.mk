@@ -29,6 +29,8 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_cli.sh \
 	tests/integration/test_subagent_table.sh \
 	tests/integration/test_subagent_traps.sh \
+	tests/integration/test_subagent_interfaces.sh \
+	tests/integration/test_subagent_interfaces_stream.sh \
 	tests/integration/test_subagent_restart.sh \
 	tests/integration/test_subagent_duplicate.sh \
 	tests/integration/test_subagent_reload.sh \
