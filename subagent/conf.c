@@ -50,8 +50,8 @@
  *               (SPNEGO/NTLM) on top of the SMB session (default none);
  *               needs an auth-file
  *   collect     what each probe reads besides the level-0 information:
- *               "none" (default) or any of interfaces, connections,
- *               ports, separated by blanks
+ *               "none" (default) or interfaces, connections or both,
+ *               separated by blanks ("ports" is reserved and refused)
  *
  * A key's value is the rest of its line with outer blanks removed.  A brace
  * must end its line ("router 7 {") and "}" stands alone.  Anything else
@@ -301,6 +301,10 @@ static int config_set_collect(struct parser *p, unsigned line,
         if (c->collect & words[k].bit)
             return config_error(p, line, "collect: '%s' given twice",
                                 words[k].word);
+        if (words[k].bit == COLLECT_PORTS)
+            return config_error(p, line,
+                                "collect: ports are not collected by this "
+                                "version (interfaces and connections are)");
         c->collect |= words[k].bit;
         s += n;
         s += strspn(s, " \t");

@@ -20,7 +20,7 @@
 /* What a probe reads beyond the level-0 information (the `collect` key). */
 #define COLLECT_INTERFACES 0x1u  /* mprInterfaceTable */
 #define COLLECT_CONNECTIONS 0x2u /* connection counts per router */
-#define COLLECT_PORTS 0x4u       /* port counts per device type */
+#define COLLECT_PORTS 0x4u       /* reserved: refused by the parser */
 
 struct router_config {
     uint32_t id;                        /* 1..4294967295, unique */

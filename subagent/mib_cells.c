@@ -53,6 +53,10 @@ bool mib_table_cell_absent(const struct router_row *row, unsigned column)
     case MIB_COL_TOTAL_PORTS:
     case MIB_COL_PORTS_IN_USE:
         return !row->info_valid;
+    case MIB_COL_CONNECTIONS:
+    case MIB_COL_CLIENT_CONNECTIONS:
+    case MIB_COL_ROUTER_CONNECTIONS:
+        return !row->conns_valid;
     default:
         return false;
     }
@@ -202,6 +206,15 @@ static bool mib_number_value(const struct router_row *row, unsigned column,
         return true;
     case MIB_COL_PROBES:
         mib_value_num(out, ASN_COUNTER, row->probes);
+        return true;
+    case MIB_COL_CONNECTIONS:
+        mib_value_num(out, ASN_GAUGE, row->connections);
+        return true;
+    case MIB_COL_CLIENT_CONNECTIONS:
+        mib_value_num(out, ASN_GAUGE, row->client_connections);
+        return true;
+    case MIB_COL_ROUTER_CONNECTIONS:
+        mib_value_num(out, ASN_GAUGE, row->router_connections);
         return true;
     default:
         return false;

@@ -45,10 +45,13 @@ enum mib_router_column {
     MIB_COL_SECONDS_SINCE_CHANGE = 19,
     MIB_COL_SECONDS_SINCE_PROBE = 20,
     MIB_COL_SECONDS_SINCE_ANSWER = 21,
-    MIB_COL_STALE = 22
+    MIB_COL_STALE = 22,
+    MIB_COL_CONNECTIONS = 23,
+    MIB_COL_CLIENT_CONNECTIONS = 24,
+    MIB_COL_ROUTER_CONNECTIONS = 25
 };
 #define MIB_COL_FIRST MIB_COL_NAME
-#define MIB_COL_LAST MIB_COL_STALE
+#define MIB_COL_LAST MIB_COL_ROUTER_CONNECTIONS
 
 /* mprRouterStale: the last answer is older than this many intervals. */
 #define MIB_STALE_INTERVALS 3
@@ -125,8 +128,9 @@ int mib_table_cell_value(const struct router_row *row, unsigned column,
  * noSuchInstance to GET and skipped by GETNEXT.  The last probe's error,
  * its time and duration are absent until a probe has finished; the last
  * change until there was one; the level-0 figures (uptime, ports) unless
- * the last probe read them; the time since the last answer until the
- * router answered once.  Depends on the row only, not on the clock. */
+ * the last probe read them; the connection counts unless the router
+ * collects connections and the last probe read them; the time since the
+ * last answer until the router answered once.  Depends on the row only, not on the clock. */
 bool mib_table_cell_absent(const struct router_row *row, unsigned column);
 
 /* TimeStamp conversion described above (event_ms must not be 0). */

@@ -23,6 +23,9 @@ struct probe_result {
     DWORD ifaces_error;   /* MprmonEnumAll's code */
     MPR_INTERFACE_0 *ifaces; /* the list (the result's own; see probing.c) */
     DWORD n_ifaces;
+    bool conns_asked;     /* the connections were asked for */
+    DWORD conns_error;    /* MprmonEnumAll's code */
+    uint32_t connections, client_connections, router_connections;
 };
 
 /* The one-word verdict of a probe that hysteresis counts and that decides

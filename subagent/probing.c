@@ -18,6 +18,7 @@
 /* Pages asked of the server, and the most interfaces kept per router. */
 #define PROBING_PAGE_BYTES (64u * 1024u)
 #define PROBING_MAX_INTERFACES 100000u
+#define PROBING_MAX_CONNECTIONS 1000000u
 
 static MPRMON_CONNECT_OPTIONS probing_options(const struct router_config *c)
 {
@@ -47,6 +48,24 @@ static void probing_failed_to_start(struct routers *r, struct router *t,
     probing_step_done(r, t, &c);
 }
 
+static DWORD probing_start_list(struct routers *r, struct router *t,
+                                enum probe_step step)
+{
+    bool ifaces = step == PROBE_INTERFACES;
+
+    t->step = step;
+    if (ifaces)
+        t->res.ifaces_asked = true;
+    else
+        t->res.conns_asked = true;
+    return MprmonAsyncEnumAll(
+        r->queue, t->handle,
+        ifaces ? MPRMON_LIST_INTERFACES : MPRMON_LIST_CONNECTIONS, 0,
+        PROBING_PAGE_BYTES, ifaces ? PROBING_MAX_INTERFACES
+                                   : PROBING_MAX_CONNECTIONS,
+        0, t, &t->request);
+}
+
 static void probing_call(struct routers *r, struct router *t,
                          MPRMON_REQUEST_KIND kind)
 {
@@ -56,14 +75,8 @@ static void probing_call(struct routers *r, struct router *t,
 
     t->step = kind == MPRMON_REQUEST_SERVER_CONNECT ? PROBE_CONNECT
               : kind == MPRMON_REQUEST_SERVICE_STATE ? PROBE_SERVICE
-              : kind == MPRMON_REQUEST_ENUM_ALL      ? PROBE_INTERFACES
                                                      : PROBE_INFO;
-    if (kind == MPRMON_REQUEST_ENUM_ALL) {
-        t->res.ifaces_asked = true;
-        rc = MprmonAsyncEnumAll(r->queue, t->handle, MPRMON_LIST_INTERFACES,
-                                0, PROBING_PAGE_BYTES, PROBING_MAX_INTERFACES,
-                                0, t, &t->request);
-    } else if (kind == MPRMON_REQUEST_SERVER_GET_INFO) {
+    if (kind == MPRMON_REQUEST_SERVER_GET_INFO) {
         rc = MprmonAsyncServerGetInfo(r->queue, t->handle, 0, 0, t,
                                       &t->request);
     } else if ((name = MprmonUtf8ToWide(t->cfg.address)) == NULL) {
@@ -152,6 +165,28 @@ static void probing_service_known(struct routers *r, struct router *t,
     }
 }
 
+/* After step `after`: the next list the router collects, or the end. */
+static void probing_next_list(struct routers *r, struct router *t,
+                              enum probe_step after)
+{
+    enum probe_step next = PROBE_IDLE;
+    DWORD rc;
+
+    if (t->handle != NULL && after < PROBE_INTERFACES &&
+        (t->cfg.collect & COLLECT_INTERFACES))
+        next = PROBE_INTERFACES;
+    else if (t->handle != NULL && after < PROBE_CONNECTIONS &&
+             (t->cfg.collect & COLLECT_CONNECTIONS))
+        next = PROBE_CONNECTIONS;
+    if (next == PROBE_IDLE) {
+        probing_end(r, t);
+        return;
+    }
+    rc = probing_start_list(r, t, next);
+    if (rc != NO_ERROR)
+        probing_failed_to_start(r, t, MPRMON_REQUEST_ENUM_ALL, rc);
+}
+
 static void probing_info_read(struct routers *r, struct router *t,
                               const MPRMON_COMPLETION *c)
 {
@@ -163,27 +198,54 @@ static void probing_info_read(struct routers *r, struct router *t,
         probing_drop_handle(t);
     }
     MprAdminBufferFree(c->lpbBuffer);
-    if (t->handle != NULL && (t->cfg.collect & COLLECT_INTERFACES))
-        probing_call(r, t, MPRMON_REQUEST_ENUM_ALL);
-    else
-        probing_end(r, t);
+    probing_next_list(r, t, PROBE_INFO);
+}
+
+/* A list's completion: NO_ERROR when it came (a capped list is still
+ * the router's list), else its code; a transport failure drops the
+ * handle. */
+static DWORD probing_list_code(struct router *t, const MPRMON_COMPLETION *c)
+{
+    if (c->dwError == NO_ERROR || c->dwError == ERROR_MORE_DATA)
+        return NO_ERROR;
+    if (probe_error_is_transport(c->dwError))
+        probing_drop_handle(t);
+    return c->dwError;
 }
 
 static void probing_interfaces_read(struct routers *r, struct router *t,
                                     const MPRMON_COMPLETION *c)
 {
-    t->res.ifaces_error = c->dwError;
-    if (c->dwError == NO_ERROR || c->dwError == ERROR_MORE_DATA) {
-        t->res.ifaces_error = NO_ERROR;
+    t->res.ifaces_error = probing_list_code(t, c);
+    if (t->res.ifaces_error == NO_ERROR) {
+        /* routers_probe_done takes the list and frees it. */
         t->res.ifaces = (MPR_INTERFACE_0 *)c->lpbBuffer;
         t->res.n_ifaces = c->dwEntries;
     } else {
         MprAdminBufferFree(c->lpbBuffer);
-        if (probe_error_is_transport(c->dwError))
-            probing_drop_handle(t);
     }
-    /* routers_probe_done takes the list and frees it. */
-    probing_end(r, t);
+    probing_next_list(r, t, PROBE_INTERFACES);
+}
+
+/* Only the counts are kept: user names stay out of the daemon. */
+static void probing_connections_read(struct routers *r, struct router *t,
+                                     const MPRMON_COMPLETION *c)
+{
+    const RAS_CONNECTION_0 *conns = (const RAS_CONNECTION_0 *)c->lpbBuffer;
+
+    t->res.conns_error = probing_list_code(t, c);
+    if (t->res.conns_error == NO_ERROR) {
+        t->res.connections = c->dwEntries;
+        for (DWORD i = 0; i < c->dwEntries; i++) {
+            if (conns[i].dwInterfaceType == ROUTER_IF_TYPE_CLIENT)
+                t->res.client_connections++;
+            else if (conns[i].dwInterfaceType == ROUTER_IF_TYPE_FULL_ROUTER ||
+                     conns[i].dwInterfaceType == ROUTER_IF_TYPE_HOME_ROUTER)
+                t->res.router_connections++;
+        }
+    }
+    MprAdminBufferFree(c->lpbBuffer);
+    probing_next_list(r, t, PROBE_CONNECTIONS);
 }
 
 void probing_step_done(struct routers *r, struct router *t,
@@ -206,6 +268,9 @@ void probing_step_done(struct routers *r, struct router *t,
         break;
     case PROBE_INTERFACES:
         probing_interfaces_read(r, t, c);
+        break;
+    case PROBE_CONNECTIONS:
+        probing_connections_read(r, t, c);
         break;
     case PROBE_IDLE:
         break;

@@ -14,7 +14,8 @@ enum probe_step {
     PROBE_CONNECT = 1, /* MprmonAsyncServerConnect in flight */
     PROBE_SERVICE = 2, /* MprmonAsyncQueryServiceState in flight */
     PROBE_INFO = 3,    /* MprmonAsyncServerGetInfo in flight */
-    PROBE_INTERFACES = 4 /* MprmonAsyncEnumAll of the interfaces */
+    PROBE_INTERFACES = 4, /* MprmonAsyncEnumAll of the interfaces */
+    PROBE_CONNECTIONS = 5 /* MprmonAsyncEnumAll of the connections */
 };
 
 struct router {

@@ -49,6 +49,10 @@ struct router_row {
     uint32_t uptime_s;
     uint32_t total_ports;
     uint32_t ports_in_use;
+    bool conns_valid;          /* the three below are from the last probe */
+    uint32_t connections;      /* every connection */
+    uint32_t client_connections; /* remote access clients */
+    uint32_t router_connections; /* demand-dial routers */
 };
 
 enum router_event_kind {

@@ -68,6 +68,10 @@ static void verdict_fill_row(struct router_health *h, struct router_row *row,
     row->uptime_s = res->info_valid ? res->info.dwUpTime : 0;
     row->total_ports = res->info_valid ? res->info.dwTotalPorts : 0;
     row->ports_in_use = res->info_valid ? res->info.dwPortsInUse : 0;
+    row->conns_valid = res->conns_asked && res->conns_error == NO_ERROR;
+    row->connections = row->conns_valid ? res->connections : 0;
+    row->client_connections = row->conns_valid ? res->client_connections : 0;
+    row->router_connections = row->conns_valid ? res->router_connections : 0;
 }
 
 int verdict_record(struct router_health *h, struct router_row *row,

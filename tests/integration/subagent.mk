@@ -5,13 +5,20 @@
 
 # Check suites (tests/subagent/check_mib_*.c, check_notify.c): kept here
 # because tests/subagent/local.mk belongs to the subagent core's tests.
-check_PROGRAMS += tests/subagent/check_mib_table tests/subagent/check_notify
-TESTS += tests/subagent/check_mib_table tests/subagent/check_notify
+check_PROGRAMS += tests/subagent/check_mib_table tests/subagent/check_notify \
+	tests/subagent/check_mib_ifaces
+TESTS += tests/subagent/check_mib_table tests/subagent/check_notify \
+	tests/subagent/check_mib_ifaces
 
 SNMP_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/subagent
 SNMP_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
 SNMP_TEST_LDADD = subagent/libmprmon_snmp.la subagent/libmprmon_daemon.la \
 	lib/libmprapi.la $(CHECK_LIBS) $(NETSNMP_AGENT_LIBS) $(PTHREAD_LIBS)
+
+tests_subagent_check_mib_ifaces_SOURCES = tests/subagent/check_mib_ifaces.c
+tests_subagent_check_mib_ifaces_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)
+tests_subagent_check_mib_ifaces_CFLAGS = $(SNMP_TEST_CFLAGS)
+tests_subagent_check_mib_ifaces_LDADD = $(SNMP_TEST_LDADD)
 
 tests_subagent_check_mib_table_SOURCES = tests/subagent/check_mib_table.c
 tests_subagent_check_mib_table_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)

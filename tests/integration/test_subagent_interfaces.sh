@@ -7,7 +7,8 @@
 # derived from the names (unchanged when the router's handles change),
 # mprInterfaceDown at start for an interface already unreachable and when
 # one becomes unreachable, mprInterfaceUp when it comes back, rows that
-# come and go with the router's list, and snmptable's view of it all.
+# come and go with the router's list, and snmptable's view of it all; and
+# the connection counts of a router that collects connections.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/integration/harness.sh"
 dump_logs() {
@@ -72,7 +73,7 @@ conf=$MPRMON_TEST_TMP/mprmon.conf
 {
     subagent_conf_every_second 600
     subagent_conf_router 1 r1 "$RRAS_R1_PORT" "$RRAS_R1_AUTHFILE" |
-        sed 's/^}$/    collect interfaces\n}/'
+        sed 's/^}$/    collect interfaces connections\n}/'
     subagent_conf_router 2 r2 "$RRAS_R2_PORT" "$RRAS_R2_AUTHFILE"
 } >"$conf"
 subagent_start "$conf" || exit 1
@@ -170,6 +171,22 @@ case $(snmp_value "$MPR_IFENTRY.2.1.$zurich") in
 *"No Such Instance"*) ;;
 *) fail "Zürich's row is still there after the router stopped listing it" ;;
 esac
+
+# Connections: the peer's two (a site-to-site router and a client), then
+# 300 more clients read in pages; none for router 2.
+for cv in "23 2" "24 1" "25 1"; do
+    snmp_wait_value "$MPR_ENTRY.${cv%% *}.1" "${cv#* }" 10 >/dev/null ||
+        fail "router 1 column ${cv%% *}: $(snmp_value "$MPR_ENTRY.${cv%% *}.1"), expected ${cv#* }"
+done
+case $(snmp_value "$MPR_ENTRY.23.2") in
+*"No Such Instance"*) ;;
+*) fail "router 2 has a connection count without collecting connections" ;;
+esac
+set_lists "$(printf '%s' "$base" | sed 's/^{/{"generate": {"connections": 300},/')"
+snmp_wait_value "$MPR_ENTRY.23.1" 302 10 >/dev/null ||
+    fail "router 1 does not count 302 connections: $(snmp_value "$MPR_ENTRY.23.1")"
+[ "$(snmp_value "$MPR_ENTRY.24.1")" = 301 ] || fail "not 301 client connections"
+echo "ok: connection counts"
 
 # What an operator sees (the README's example comes from this).
 if [ -n "$SNMP_MIB_ARGS" ]; then
