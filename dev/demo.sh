@@ -73,7 +73,8 @@ conf=$MPRMON_TEST_TMP/mprmon.conf
     echo "    timeout 3000"
     echo "    hysteresis 2"
     echo "}"
-    subagent_conf_router 10 vpn-gw-healthy "$RRAS_HEALTHY_PORT" "$RRAS_HEALTHY_AUTHFILE"
+    subagent_conf_router 10 vpn-gw-healthy "$RRAS_HEALTHY_PORT" "$RRAS_HEALTHY_AUTHFILE" |
+        sed 's/^}$/    collect interfaces connections\n}/'
     subagent_conf_router 20 vpn-gw-stopped "$RRAS_STOPPED_PORT" "$RRAS_STOPPED_AUTHFILE"
     subagent_conf_router 30 vpn-gw-wrongpw "$RRAS_LOCKED_PORT" "$wrong_auth"
     subagent_conf_router 40 fileserver "$SAMBA_PORT" "$SAMBA_AUTHFILE"
@@ -96,6 +97,9 @@ step "snmptable of MPRMON-MIB::mprRouterTable through snmpd (UDP 127.0.0.1:$SNMP
 if [ -n "$mib_args" ]; then
     # shellcheck disable=SC2086
     snmptable -v2c -c "$SNMP_COMMUNITY" $mib_args -Cb -Cw 200 "127.0.0.1:$SNMPD_PORT" MPRMON-MIB::mprRouterTable
+    step "snmptable of MPRMON-MIB::mprInterfaceTable (vpn-gw-healthy collects interfaces)"
+    # shellcheck disable=SC2086
+    snmptable -v2c -c "$SNMP_COMMUNITY" $mib_args -Cb -Cw 200 "127.0.0.1:$SNMPD_PORT" MPRMON-MIB::mprInterfaceTable
     step "snmpwalk of one row (router 40), names and error texts"
     # shellcheck disable=SC2086
     snmpwalk -v2c -c "$SNMP_COMMUNITY" $mib_args "127.0.0.1:$SNMPD_PORT" MPRMON-MIB::mprRouterTable | grep '\.40 = '
