@@ -8,4 +8,4 @@ bench_floor_subagent_LDADD = $(NETSNMP_AGENT_LIBS)
 bench_get_latency_SOURCES = bench/get_latency.c
 bench_get_latency_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
 bench_get_latency_LDADD = $(NETSNMP_AGENT_LIBS)
-EXTRA_DIST += bench/bench_walk.sh bench/bench_isolation.sh
+EXTRA_DIST += bench/bench_walk.sh bench/bench_isolation.sh bench/bench_lists.sh
