@@ -36,6 +36,9 @@ METRICS = {
     "mprRouterSecondsSinceProbe": "mprmon_router_last_probe_age_seconds",
     "mprRouterSecondsSinceAnswer": "mprmon_router_last_answer_age_seconds",
     "mprRouterStale": "mprmon_router_stale",
+    "mprRouterConnections": "mprmon_router_connections",
+    "mprRouterClientConnections": "mprmon_router_client_connections",
+    "mprRouterRouterConnections": "mprmon_router_router_connections",
 }
 LABELS = {
     "mprRouterIndex": "router_id",

@@ -83,7 +83,7 @@ set_is "$MPR_SCALARS.2.0" u 7 notWritable
 set_is "$MPR_SCALARS.3.0" x 07E90101000000000000 notWritable
 # Objects the MIB does not have, inside and next to ours.
 set_is "$MPR_ENTRY.1.1" i 1 'notWritable|noCreation|noAccess'
-set_is "$MPR_ENTRY.23.1" i 1 'notWritable|noCreation|noAccess'
+set_is "$MPR_ENTRY.26.1" i 1 'notWritable|noCreation|noAccess'
 set_is "$MPR_SCALARS.4.0" i 1 'notWritable|noCreation|noAccess'
 # Several varbinds in one SET: refused as a whole.
 out=$(snmpset -v2c -c "$SNMP_RW_COMMUNITY" -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" \
@@ -102,7 +102,7 @@ done
 get_is "$MPR_ENTRY.2.1" 'STRING: "?r0"?$'
 get_is "$MPR_ENTRY.2.999" "STRING: \"?r$((N - 1))\"?$"
 # Columns the entry lacks; the entry and the table themselves.
-for oid in "$MPR_ENTRY.1.1" "$MPR_ENTRY.23.1" "$MPR_ENTRY.0.1" \
+for oid in "$MPR_ENTRY.1.1" "$MPR_ENTRY.26.1" "$MPR_ENTRY.0.1" \
     "$MPR_ENTRY.4294967295.1"; do
     get_is "$oid" 'No Such Object'
 done
