@@ -50,8 +50,11 @@
  *               (SPNEGO/NTLM) on top of the SMB session (default none);
  *               needs an auth-file
  *   collect     what each probe reads besides the level-0 information:
- *               "none" (default) or interfaces, connections or both,
- *               separated by blanks ("ports" is reserved and refused)
+ *               "none" (default) or any of interfaces, connections and
+ *               ports, separated by blanks
+ *   ports-exhausted  percent of one port type's ports in use, 1..100, at
+ *               which mprRouterPortsExhausted is sent (needs collect
+ *               ports), or "off" (default 100)
  *
  * A key's value is the rest of its line with outer blanks removed.  A brace
  * must end its line ("router 7 {") and "}" stands alone.  Anything else
@@ -84,6 +87,7 @@
 #define DEFAULT_INTERVAL_S 30u
 #define DEFAULT_TIMEOUT_MS 5000u
 #define DEFAULT_HYSTERESIS 2u
+#define DEFAULT_PORTS_EXHAUSTED_PCT 100u
 
 enum config_key {
     KEY_NAME,
@@ -96,13 +100,14 @@ enum config_key {
     KEY_ENCRYPTION,
     KEY_RPC_AUTH,
     KEY_COLLECT,
+    KEY_PORTS_EXHAUSTED,
     KEY_COUNT
 };
 
 static const char *const config_key_names[KEY_COUNT] = {
     "name",     "address", "port",       "auth-file",
     "interval", "timeout", "hysteresis", "encryption",
-    "rpc-auth", "collect",
+    "rpc-auth", "collect", "ports-exhausted",
 };
 
 /* A router (or the defaults block) while the file is being read: which keys
@@ -301,10 +306,6 @@ static int config_set_collect(struct parser *p, unsigned line,
         if (c->collect & words[k].bit)
             return config_error(p, line, "collect: '%s' given twice",
                                 words[k].word);
-        if (words[k].bit == COLLECT_PORTS)
-            return config_error(p, line,
-                                "collect: ports are not collected by this "
-                                "version (interfaces and connections are)");
         c->collect |= words[k].bit;
         s += n;
         s += strspn(s, " \t");
@@ -367,6 +368,15 @@ static int config_set_key(struct parser *p, struct stanza *st, bool is_router,
         return config_set_rpc_auth(p, line, value, c);
     case KEY_COLLECT:
         return config_set_collect(p, line, value, c);
+    case KEY_PORTS_EXHAUSTED:
+        if (strcmp(value, "off") == 0) {
+            c->ports_exhausted_pct = 0;
+            return 0;
+        }
+        if (config_number(p, line, key, value, 1, 100, &n))
+            return -1;
+        c->ports_exhausted_pct = (unsigned)n;
+        return 0;
     case KEY_COUNT:
         break;
     }
@@ -622,6 +632,10 @@ static void config_apply_defaults(struct parser *p)
                                     : MPRMON_RPC_AUTHN_LEVEL_NONE;
         if (st->key_line[KEY_COLLECT] == 0)
             c->collect = d->key_line[KEY_COLLECT] ? d->cfg.collect : 0;
+        if (st->key_line[KEY_PORTS_EXHAUSTED] == 0)
+            c->ports_exhausted_pct = d->key_line[KEY_PORTS_EXHAUSTED]
+                                         ? d->cfg.ports_exhausted_pct
+                                         : DEFAULT_PORTS_EXHAUSTED_PCT;
     }
 }
 
@@ -902,7 +916,8 @@ int router_config_equal(const struct router_config *a,
 {
     return router_config_same_target(a, b) && a->interval_s == b->interval_s &&
            a->timeout_ms == b->timeout_ms && a->hysteresis == b->hysteresis &&
-           a->collect == b->collect;
+           a->collect == b->collect &&
+           a->ports_exhausted_pct == b->ports_exhausted_pct;
 }
 
 bool config_routers_sorted(const struct daemon_config *cfg)

@@ -20,7 +20,7 @@
 /* What a probe reads beyond the level-0 information (the `collect` key). */
 #define COLLECT_INTERFACES 0x1u  /* mprInterfaceTable */
 #define COLLECT_CONNECTIONS 0x2u /* connection counts per router */
-#define COLLECT_PORTS 0x4u       /* reserved: refused by the parser */
+#define COLLECT_PORTS 0x4u       /* port counts per type (mprPortTypeTable) */
 
 struct router_config {
     uint32_t id;                        /* 1..4294967295, unique */
@@ -35,6 +35,9 @@ struct router_config {
     MPRMON_ENCRYPTION encryption;
     DWORD rpc_auth_level;               /* MPRMON_RPC_AUTHN_LEVEL_* */
     unsigned collect;                   /* COLLECT_* bits */
+    unsigned ports_exhausted_pct;       /* mprRouterPortsExhausted at this
+                                           share of a type's ports in use,
+                                           1..100; 0 = never */
 };
 
 struct daemon_config {

@@ -10,6 +10,7 @@ subagent_libmprmon_daemon_la_SOURCES = \
 	subagent/row.h \
 	subagent/snapshot.c subagent/snapshot.h \
 	subagent/ifaces.c subagent/ifaces.h \
+	subagent/ports.c subagent/ports.h \
 	subagent/probe.c subagent/probe_priv.h \
 	subagent/verdict.c subagent/verdict.h \
 	subagent/schedule.c subagent/schedule_priv.h \

@@ -17,6 +17,7 @@
 
 #include "mib_agent.h"
 #include "mib_ifaces.h"
+#include "mib_ports.h"
 #include "mib_rows.h"
 #include "mib_table.h"
 #include "mprapi.h"
@@ -61,8 +62,7 @@ int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos)
     return -1;
 }
 
-/* Position of the first row whose id is greater than id (n_rows if none). */
-static size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id)
+size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id)
 {
     size_t lo = 0, hi = snapshot_size(s);
 
@@ -327,9 +327,10 @@ int mib_table_register(struct routers *routers, time_t start, bool shared)
     memcpy(st->start_time, dt, st->start_time_len);
 
     /* With shared-snmpd every subagent would claim the whole interface
-     * table: it is served by single subagents only. */
+     * and port tables: they are served by single subagents only. */
     if (!shared && (mib_table_register_all(st) != 0 ||
-                    mib_ifaces_register(routers) != 0))
+                    mib_ifaces_register(routers) != 0 ||
+                    mib_ports_register(routers) != 0))
         goto fail;
     if (shared) {
         st->rows = mib_rows_new(mib_table_handler);
@@ -385,6 +386,7 @@ void mib_table_unregister(void)
         netsnmp_unregister_handler(st->table_reg);
     st->table_reg = NULL;
     mib_ifaces_unregister();
+    mib_ports_unregister();
     mib_rows_free(st->rows);
     st->rows = NULL;
     if (st->sysor_registered)

@@ -90,6 +90,10 @@ enum mib_lookup {
  * Returns 0 and fills *pos, or -1 if absent. */
 int mib_table_find_row(const struct snapshot *s, uint32_t id, size_t *pos);
 
+/* Position of the first row whose id is greater than id (the size if
+ * none). */
+size_t mib_table_upper_bound(const struct snapshot *s, uint32_t id);
+
 /* GET: suffix is the OID below mprRouterEntry (column.index).  Values of
  * oid are unsigned long as in Net-SNMP. */
 enum mib_lookup mib_table_lookup_exact(const struct snapshot *s,

@@ -9,6 +9,7 @@
 
 #include "mib_agent.h"
 #include "mib_ifaces.h"
+#include "mib_ports.h"
 #include "mib_table.h"
 #include "notify.h"
 #include "mprapi.h"
@@ -150,6 +151,35 @@ static int notify_iface_varbinds(const struct router_event *ev,
     return 0;
 }
 
+static const oid notify_ports_entry_oid[] = {MPRMON_MIB_OID, 1, 4, 1};
+
+/* mprRouterPortsExhausted: mprRouterName.router, then the port type's
+ * columns .router.type. */
+static int notify_ports_varbinds(const struct router_event *ev,
+                                 netsnmp_variable_list **list)
+{
+    static const unsigned columns[] = {MIB_PTCOL_NAME, MIB_PTCOL_PORTS,
+                                       MIB_PTCOL_IN_USE};
+    const size_t base = OID_LENGTH(notify_ports_entry_oid);
+    oid name[OID_LENGTH(notify_ports_entry_oid) + 3];
+    struct mib_value v;
+
+    if (mib_table_cell_value(&ev->row, MIB_COL_NAME, 0, 0, &v) != 0 ||
+        notify_add_column(list, MIB_COL_NAME, ev->row.id, &v) != 0)
+        return -1;
+    memcpy(name, notify_ports_entry_oid, sizeof(notify_ports_entry_oid));
+    name[base + 1] = ev->row.id;
+    name[base + 2] = ev->port_type;
+    for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+        name[base] = columns[i];
+        if (mib_ports_cell_value(&ev->row, ev->port_type, columns[i], &v) !=
+                0 ||
+            mib_agent_add_varbind(list, name, base + 3, &v) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int notify_build_varbinds(const struct router_event *ev, void **out)
 {
     static const unsigned columns[] = {
@@ -160,7 +190,7 @@ int notify_build_varbinds(const struct router_event *ev, void **out)
     oid trap[OID_LENGTH(notify_base_oid) + 1];
 
     if (ev->kind < ROUTER_EVENT_SERVICE_DOWN ||
-        ev->kind > ROUTER_EVENT_INTERFACE_UP)
+        ev->kind > ROUTER_EVENT_PORTS_EXHAUSTED)
         return -1;
     memcpy(trap, notify_base_oid, sizeof(notify_base_oid));
     trap[OID_LENGTH(notify_base_oid)] = (oid)ev->kind;
@@ -171,6 +201,12 @@ int notify_build_varbinds(const struct router_event *ev, void **out)
     if (ev->kind == ROUTER_EVENT_INTERFACE_DOWN ||
         ev->kind == ROUTER_EVENT_INTERFACE_UP) {
         if (notify_iface_varbinds(ev, &list) != 0)
+            goto fail;
+        *out = list;
+        return 0;
+    }
+    if (ev->kind == ROUTER_EVENT_PORTS_EXHAUSTED) {
+        if (notify_ports_varbinds(ev, &list) != 0)
             goto fail;
         *out = list;
         return 0;
@@ -203,6 +239,8 @@ static const char *notify_kind_name(enum router_event_kind kind)
         return "mprInterfaceDown";
     case ROUTER_EVENT_INTERFACE_UP:
         return "mprInterfaceUp";
+    case ROUTER_EVENT_PORTS_EXHAUSTED:
+        return "mprRouterPortsExhausted";
     }
     return "unknown";
 }
@@ -247,6 +285,14 @@ static void notify_one(struct notifier *n, const struct router_event *ev)
                  (int)sizeof(ev->row.name), ev->row.name,
                  notify_printable(ev->iface.name, ifname, sizeof(ifname)),
                  MprmonErrorName(ev->iface.last_error));
+    else if (ev->kind == ROUTER_EVENT_PORTS_EXHAUSTED)
+        snmp_log(LOG_INFO,
+                 "mprmon: %s router %u (%.*s): %s ports %u of %u in use\n",
+                 notify_kind_name(ev->kind), (unsigned)ev->row.id,
+                 (int)sizeof(ev->row.name), ev->row.name,
+                 port_type_name(ev->port_type),
+                 (unsigned)ev->row.ports.of[ev->port_type - 1].in_use,
+                 (unsigned)ev->row.ports.of[ev->port_type - 1].ports);
     else
         snmp_log(LOG_INFO, "mprmon: %s router %u (%.*s): %s\n",
                  notify_kind_name(ev->kind), (unsigned)ev->row.id,

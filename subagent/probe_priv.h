@@ -26,6 +26,9 @@ struct probe_result {
     bool conns_asked;     /* the connections were asked for */
     DWORD conns_error;    /* MprmonEnumAll's code */
     uint32_t connections, client_connections, router_connections;
+    bool ports_asked;     /* the ports were asked for */
+    DWORD ports_error;    /* MprmonEnumAll's code */
+    struct port_counts ports;
 };
 
 /* The one-word verdict of a probe that hysteresis counts and that decides

@@ -19,6 +19,7 @@
 #define PROBING_PAGE_BYTES (64u * 1024u)
 #define PROBING_MAX_INTERFACES 100000u
 #define PROBING_MAX_CONNECTIONS 1000000u
+#define PROBING_MAX_PORTS 1000000u
 
 static MPRMON_CONNECT_OPTIONS probing_options(const struct router_config *c)
 {
@@ -51,19 +52,23 @@ static void probing_failed_to_start(struct routers *r, struct router *t,
 static DWORD probing_start_list(struct routers *r, struct router *t,
                                 enum probe_step step)
 {
-    bool ifaces = step == PROBE_INTERFACES;
+    MPRMON_LIST kind = MPRMON_LIST_PORTS;
+    DWORD max = PROBING_MAX_PORTS;
 
     t->step = step;
-    if (ifaces)
+    if (step == PROBE_INTERFACES) {
         t->res.ifaces_asked = true;
-    else
+        kind = MPRMON_LIST_INTERFACES;
+        max = PROBING_MAX_INTERFACES;
+    } else if (step == PROBE_CONNECTIONS) {
         t->res.conns_asked = true;
-    return MprmonAsyncEnumAll(
-        r->queue, t->handle,
-        ifaces ? MPRMON_LIST_INTERFACES : MPRMON_LIST_CONNECTIONS, 0,
-        PROBING_PAGE_BYTES, ifaces ? PROBING_MAX_INTERFACES
-                                   : PROBING_MAX_CONNECTIONS,
-        0, t, &t->request);
+        kind = MPRMON_LIST_CONNECTIONS;
+        max = PROBING_MAX_CONNECTIONS;
+    } else {
+        t->res.ports_asked = true;
+    }
+    return MprmonAsyncEnumAll(r->queue, t->handle, kind, 0,
+                              PROBING_PAGE_BYTES, max, 0, t, &t->request);
 }
 
 static void probing_call(struct routers *r, struct router *t,
@@ -178,6 +183,9 @@ static void probing_next_list(struct routers *r, struct router *t,
     else if (t->handle != NULL && after < PROBE_CONNECTIONS &&
              (t->cfg.collect & COLLECT_CONNECTIONS))
         next = PROBE_CONNECTIONS;
+    else if (t->handle != NULL && after < PROBE_PORTS &&
+             (t->cfg.collect & COLLECT_PORTS))
+        next = PROBE_PORTS;
     if (next == PROBE_IDLE) {
         probing_end(r, t);
         return;
@@ -248,6 +256,18 @@ static void probing_connections_read(struct routers *r, struct router *t,
     probing_next_list(r, t, PROBE_CONNECTIONS);
 }
 
+/* Only the counts per type are kept. */
+static void probing_ports_read(struct routers *r, struct router *t,
+                               const MPRMON_COMPLETION *c)
+{
+    t->res.ports_error = probing_list_code(t, c);
+    if (t->res.ports_error == NO_ERROR)
+        port_counts_of((const RAS_PORT_0 *)c->lpbBuffer, c->dwEntries,
+                       &t->res.ports);
+    MprAdminBufferFree(c->lpbBuffer);
+    probing_next_list(r, t, PROBE_PORTS);
+}
+
 void probing_step_done(struct routers *r, struct router *t,
                        const MPRMON_COMPLETION *c)
 {
@@ -271,6 +291,9 @@ void probing_step_done(struct routers *r, struct router *t,
         break;
     case PROBE_CONNECTIONS:
         probing_connections_read(r, t, c);
+        break;
+    case PROBE_PORTS:
+        probing_ports_read(r, t, c);
         break;
     case PROBE_IDLE:
         break;

@@ -210,6 +210,21 @@ void routers_schedule(struct routers *r, struct router *t,
     (void)sched_push(&r->heap, &t->node);
 }
 
+/* One notification for each port type the probe found exhausted. */
+static void routers_watch_ports(struct routers *r, struct router *t,
+                                const struct router_row *row)
+{
+    unsigned fired = ports_watch_update(&t->ports_watch, &row->ports,
+                                        row->ports_valid,
+                                        t->cfg.ports_exhausted_pct,
+                                        t->cfg.hysteresis);
+
+    for (unsigned type = 1; type <= PORT_TYPES; type++)
+        if (fired & (1u << (type - 1)))
+            routers_queue_event(r, ROUTER_EVENT_PORTS_EXHAUSTED, row)
+                ->port_type = type;
+}
+
 void routers_probe_done(struct routers *r, struct router *t)
 {
     struct router_row *row = routers_row_for_write(r, t);
@@ -224,6 +239,8 @@ void routers_probe_done(struct routers *r, struct router *t)
             routers_queue_event(r, (enum router_event_kind)kind, row);
     }
     routers_take_ifaces(r, t, row);
+    if (row != NULL)
+        routers_watch_ports(r, t, row);
     /* Back off only once the router is known to be unreachable: until
      * then the interval holds, so hysteresis confirms it in time. */
     if (probe_classify(&t->res) == PROBE_HEALTH_UNREACHABLE &&

@@ -15,7 +15,8 @@ enum probe_step {
     PROBE_SERVICE = 2, /* MprmonAsyncQueryServiceState in flight */
     PROBE_INFO = 3,    /* MprmonAsyncServerGetInfo in flight */
     PROBE_INTERFACES = 4, /* MprmonAsyncEnumAll of the interfaces */
-    PROBE_CONNECTIONS = 5 /* MprmonAsyncEnumAll of the connections */
+    PROBE_CONNECTIONS = 5, /* MprmonAsyncEnumAll of the connections */
+    PROBE_PORTS = 6        /* MprmonAsyncEnumAll of the ports */
 };
 
 struct router {
@@ -31,6 +32,7 @@ struct router {
     uint64_t due_ms; /* when it was due: the next due time counts from it */
     struct probe_result res;
     struct iface_set ifaces; /* what the last probes read */
+    struct ports_watch ports_watch; /* exhaustion per port type */
 };
 
 struct routers {

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "ifaces.h"
+#include "ports.h"
 
 /* Values as in MPRMON-MIB mprRouterConnState. */
 enum mpr_conn_state {
@@ -53,6 +54,8 @@ struct router_row {
     uint32_t connections;      /* every connection */
     uint32_t client_connections; /* remote access clients */
     uint32_t router_connections; /* demand-dial routers */
+    bool ports_valid;          /* ports: from the last probe */
+    struct port_counts ports;
 };
 
 enum router_event_kind {
@@ -60,7 +63,8 @@ enum router_event_kind {
     ROUTER_EVENT_SERVICE_UP = 2,
     ROUTER_EVENT_CONNECT_FAILED = 3,
     ROUTER_EVENT_INTERFACE_DOWN = 4, /* an interface became unreachable */
-    ROUTER_EVENT_INTERFACE_UP = 5    /* ... and is reachable again */
+    ROUTER_EVENT_INTERFACE_UP = 5,   /* ... and is reachable again */
+    ROUTER_EVENT_PORTS_EXHAUSTED = 6 /* one type's ports (port_type) */
 };
 
 /* The interface of an INTERFACE_* event, as it was. */
@@ -78,6 +82,7 @@ struct router_event {
     enum router_event_kind kind;
     struct router_row row; /* the row as it was when the event fired */
     struct router_event_iface iface; /* INTERFACE_* events only */
+    unsigned port_type;              /* PORTS_EXHAUSTED only: enum port_type */
 };
 
 /* Monotonic clock in ms: the time base of every *_ms field. */

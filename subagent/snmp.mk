@@ -10,6 +10,7 @@ subagent_libmprmon_snmp_la_SOURCES = \
 	subagent/mib_rows.c subagent/mib_rows.h \
 	subagent/mib_agent.c subagent/mib_agent.h \
 	subagent/mib_ifaces.c subagent/mib_ifaces.h \
+	subagent/mib_ports.c subagent/mib_ports.h \
 	subagent/notify.c subagent/notify.h
 subagent_libmprmon_snmp_la_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
 subagent_libmprmon_snmp_la_LIBADD = $(NETSNMP_AGENT_LIBS)

@@ -72,6 +72,11 @@ static void verdict_fill_row(struct router_health *h, struct router_row *row,
     row->connections = row->conns_valid ? res->connections : 0;
     row->client_connections = row->conns_valid ? res->client_connections : 0;
     row->router_connections = row->conns_valid ? res->router_connections : 0;
+    row->ports_valid = res->ports_asked && res->ports_error == NO_ERROR;
+    if (row->ports_valid)
+        row->ports = res->ports;
+    else
+        memset(&row->ports, 0, sizeof row->ports);
 }
 
 int verdict_record(struct router_health *h, struct router_row *row,

@@ -6,9 +6,9 @@
 # Check suites (tests/subagent/check_mib_*.c, check_notify.c): kept here
 # because tests/subagent/local.mk belongs to the subagent core's tests.
 check_PROGRAMS += tests/subagent/check_mib_table tests/subagent/check_notify \
-	tests/subagent/check_mib_ifaces
+	tests/subagent/check_mib_ifaces tests/subagent/check_mib_ports
 TESTS += tests/subagent/check_mib_table tests/subagent/check_notify \
-	tests/subagent/check_mib_ifaces
+	tests/subagent/check_mib_ifaces tests/subagent/check_mib_ports
 
 SNMP_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/subagent
 SNMP_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
@@ -19,6 +19,11 @@ tests_subagent_check_mib_ifaces_SOURCES = tests/subagent/check_mib_ifaces.c
 tests_subagent_check_mib_ifaces_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)
 tests_subagent_check_mib_ifaces_CFLAGS = $(SNMP_TEST_CFLAGS)
 tests_subagent_check_mib_ifaces_LDADD = $(SNMP_TEST_LDADD)
+
+tests_subagent_check_mib_ports_SOURCES = tests/subagent/check_mib_ports.c
+tests_subagent_check_mib_ports_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)
+tests_subagent_check_mib_ports_CFLAGS = $(SNMP_TEST_CFLAGS)
+tests_subagent_check_mib_ports_LDADD = $(SNMP_TEST_LDADD)
 
 tests_subagent_check_mib_table_SOURCES = tests/subagent/check_mib_table.c
 tests_subagent_check_mib_table_CPPFLAGS = $(SNMP_TEST_CPPFLAGS)
@@ -38,6 +43,8 @@ SUBAGENT_SNMP_TESTS = \
 	tests/integration/test_subagent_traps.sh \
 	tests/integration/test_subagent_interfaces.sh \
 	tests/integration/test_subagent_interfaces_stream.sh \
+	tests/integration/test_subagent_ports.sh \
+	tests/integration/test_subagent_ports_stream.sh \
 	tests/integration/test_subagent_restart.sh \
 	tests/integration/test_subagent_duplicate.sh \
 	tests/integration/test_subagent_reload.sh \

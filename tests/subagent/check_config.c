@@ -171,11 +171,16 @@ START_TEST(test_collect)
                                "    name c\n"
                                "    address 192.0.2.3\n"
                                "    collect connections interfaces\n"
+                               "}\n"
+                               "router 4 {\n"
+                               "    name d\n"
+                               "    address 192.0.2.4\n"
+                               "    collect ports\n"
                                "}\n";
     static const char *const bad[] = {"collect vpn", "collect interfaces x",
                                       "collect interfaces interfaces",
                                       "collect none interfaces", "collect",
-                                      "collect ports"};
+                                      "collect ports ports"};
     struct daemon_config cfg;
     char err[256], text[256];
 
@@ -185,6 +190,7 @@ START_TEST(test_collect)
     ck_assert_uint_eq(cfg.routers[1].collect, 0);
     ck_assert_uint_eq(cfg.routers[2].collect,
                       COLLECT_INTERFACES | COLLECT_CONNECTIONS);
+    ck_assert_uint_eq(cfg.routers[3].collect, COLLECT_PORTS);
     /* Collecting more or less keeps the router's handle and state. */
     struct router_config other = cfg.routers[0];
     other.collect = 0;
@@ -204,6 +210,60 @@ START_TEST(test_collect)
                            &cfg, err, sizeof err),
                      0);
     ck_assert_uint_eq(cfg.routers[0].collect, 0);
+    config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_ports_exhausted)
+{
+    static const char good[] = "defaults {\n"
+                               "    ports-exhausted 90\n"
+                               "}\n"
+                               "router 1 {\n"
+                               "    name a\n"
+                               "    address 192.0.2.1\n"
+                               "}\n"
+                               "router 2 {\n"
+                               "    name b\n"
+                               "    address 192.0.2.2\n"
+                               "    ports-exhausted off\n"
+                               "}\n"
+                               "router 3 {\n"
+                               "    name c\n"
+                               "    address 192.0.2.3\n"
+                               "    ports-exhausted 100\n"
+                               "}\n";
+    static const char *const bad[] = {"ports-exhausted 0",
+                                      "ports-exhausted 101",
+                                      "ports-exhausted 50%",
+                                      "ports-exhausted"};
+    struct daemon_config cfg;
+    char err[256], text[256];
+
+    ck_assert_int_eq(parse(good, &cfg, err, sizeof err), 0);
+    ck_assert_uint_eq(cfg.routers[0].ports_exhausted_pct, 90);
+    ck_assert_uint_eq(cfg.routers[1].ports_exhausted_pct, 0);
+    ck_assert_uint_eq(cfg.routers[2].ports_exhausted_pct, 100);
+    /* A new threshold keeps the router's handle and state. */
+    struct router_config other = cfg.routers[0];
+    other.ports_exhausted_pct = 50;
+    ck_assert(router_config_same_target(&cfg.routers[0], &other));
+    ck_assert(!router_config_equal(&cfg.routers[0], &other));
+    config_free(&cfg);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text,
+                 "router 1 {\n    name a\n    address 192.0.2.1\n    %s\n}\n",
+                 bad[i]);
+        ck_assert_int_eq(parse(text, &cfg, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, "test.conf:4:") &&
+                          strstr(err, "ports-exhausted"),
+                      "%s: %s", bad[i], err);
+    }
+    /* All of one type's ports in use, unless told otherwise. */
+    ck_assert_int_eq(parse("router 1 {\n    name a\n    address 192.0.2.1\n}\n",
+                           &cfg, err, sizeof err),
+                     0);
+    ck_assert_uint_eq(cfg.routers[0].ports_exhausted_pct, 100);
     config_free(&cfg);
 }
 END_TEST
@@ -673,6 +733,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_empty_and_defaults);
     tcase_add_test(tc, test_rpc_auth);
     tcase_add_test(tc, test_collect);
+    tcase_add_test(tc, test_ports_exhausted);
     tcase_add_loop_test(tc, test_bad_input, 0,
                         (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, test_limits);

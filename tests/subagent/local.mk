@@ -6,6 +6,7 @@ SUBAGENT_CORE_TESTS = \
 	tests/subagent/check_verdict \
 	tests/subagent/check_snapshot \
 	tests/subagent/check_ifaces \
+	tests/subagent/check_ports \
 	tests/subagent/check_schedule \
 	tests/subagent/check_routers
 check_PROGRAMS += $(SUBAGENT_CORE_TESTS)
@@ -34,6 +35,11 @@ tests_subagent_check_ifaces_SOURCES = tests/subagent/check_ifaces.c
 tests_subagent_check_ifaces_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
 tests_subagent_check_ifaces_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
 tests_subagent_check_ifaces_LDADD = $(SUBAGENT_TEST_LDADD)
+
+tests_subagent_check_ports_SOURCES = tests/subagent/check_ports.c
+tests_subagent_check_ports_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
+tests_subagent_check_ports_CFLAGS = $(SUBAGENT_TEST_CFLAGS)
+tests_subagent_check_ports_LDADD = $(SUBAGENT_TEST_LDADD)
 
 tests_subagent_check_schedule_SOURCES = tests/subagent/check_schedule.c
 tests_subagent_check_schedule_CPPFLAGS = $(SUBAGENT_TEST_CPPFLAGS)
