@@ -69,32 +69,6 @@ v=$(snmp_wait_value "$MPR_ENTRY.17.$N" '[1-9][0-9]*' 60) || {
     bench_finish
 }
 
-# CPU time (clock ticks) of a process's main thread, the one serving SNMP:
-# less noisy than wall time on a shared machine, so it is reported too.
-main_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$1/stat"; }
-
-# walk_ms ENTRY MAXREP PID: time one bulk walk of the table (PID: the
-# subagent serving it); fails the benchmark unless it returned every cell.
-# Appends the main thread's CPU ticks for the walk to $3.ticks.
-walk_ms() {
-    _out=$MPRMON_TEST_TMP/walk.out
-    _c0=$(main_ticks "$3")
-    _t0=$(bench_now_ms)
-    # A walk slower than WALK_LIMIT_S is a failure, not a figure.
-    timeout "$WALK_LIMIT_S" snmpbulkwalk -v2c -c "$SNMP_COMMUNITY" \
-        -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" -On -Cr"$2" \
-        "127.0.0.1:$SNMPD_PORT" "$1" >"$_out" 2>>"$SNMP_DIR/tools.err"
-    _t1=$(bench_now_ms)
-    echo $(($(main_ticks "$3") - _c0)) >>"$MPRMON_TEST_TMP/$3.ticks"
-    _n=$(grep -c "^$1\." "$_out")
-    if [ "$_n" != $((COLUMNS * N)) ]; then
-        bench_fail "walk of $1 (-Cr$2) gave $_n varbinds, expected $((COLUMNS * N))"
-    fi
-    echo $((_t1 - _t0))
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 probes_total() {
     snmp_tool snmpbulkwalk -On -Oqv -Cr50 "$MPR_ENTRY.17" |
         awk '{ s += $1 } END { print s + 0 }'
@@ -102,40 +76,14 @@ probes_total() {
 
 p0=$(probes_total)
 t_start=$(bench_now_ms)
-for reps in $REPS; do
-    : >"$MPRMON_TEST_TMP/floor.ms"
-    : >"$MPRMON_TEST_TMP/ours.ms"
-    : >"$MPRMON_TEST_TMP/$floor_pid.ticks"
-    : >"$MPRMON_TEST_TMP/$SUBAGENT_PID.ticks"
-    for run in $(seq "$RUNS"); do
-        # Alternate which goes first, so neither always follows the other.
-        if [ $((run % 2)) = 1 ]; then
-            walk_ms "$FLOOR_ENTRY" "$reps" "$floor_pid" >>"$MPRMON_TEST_TMP/floor.ms"
-            walk_ms "$MPR_ENTRY" "$reps" "$SUBAGENT_PID" >>"$MPRMON_TEST_TMP/ours.ms"
-        else
-            walk_ms "$MPR_ENTRY" "$reps" "$SUBAGENT_PID" >>"$MPRMON_TEST_TMP/ours.ms"
-            walk_ms "$FLOOR_ENTRY" "$reps" "$floor_pid" >>"$MPRMON_TEST_TMP/floor.ms"
-        fi
-    done
-    echo "walk -Cr$reps floor ms: $(tr '\n' ' ' <"$MPRMON_TEST_TMP/floor.ms")"
-    echo "walk -Cr$reps ours  ms: $(tr '\n' ' ' <"$MPRMON_TEST_TMP/ours.ms")"
-    floor=$(median <"$MPRMON_TEST_TMP/floor.ms")
-    ours=$(median <"$MPRMON_TEST_TMP/ours.ms")
-    bench_figure "floor_walk_ms_r$reps" "$floor" ms
-    bench_figure "walk_ms_r$reps" "$ours" ms
-    bench_ratio "walk_time_r$reps" "$ours" "$floor" 1.1
-    hz=$(getconf CLK_TCK)
-    bench_figure "floor_main_thread_cpu_ms_r$reps" \
-        $(($(median <"$MPRMON_TEST_TMP/$floor_pid.ticks") * 1000 / hz)) ms
-    bench_figure "main_thread_cpu_ms_r$reps" \
-        $(($(median <"$MPRMON_TEST_TMP/$SUBAGENT_PID.ticks") * 1000 / hz)) ms
-done
+compare_walks "$MPR_ENTRY" "$SUBAGENT_PID" "$FLOOR_ENTRY" "$floor_pid" \
+    $((COLUMNS * N)) 1.1
 # Probes run in rounds (every router once per interval, all started
 # together), so a short window can fall between two rounds.  Keep walking
 # our table until the window spans at least two whole intervals: then a
 # round must have finished inside it, however fast this machine walks.
 while [ $(($(bench_now_ms) - t_start)) -lt $((2 * PROBE_INTERVAL_S * 1000 + 500)) ]; do
-    walk_ms "$MPR_ENTRY" 10 "$SUBAGENT_PID" >/dev/null
+    walk_ms "$MPR_ENTRY" 10 "$SUBAGENT_PID" $((COLUMNS * N)) >/dev/null
 done
 p1=$(probes_total)
 t_end=$(bench_now_ms)

@@ -15,15 +15,12 @@
  * It is what any subagent must pay (AgentX round trips, varbind encoding),
  * not a strawman: one handler for the whole table, the row found by
  * arithmetic on the index, values built straight from the static rows. */
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
-#include <net-snmp/agent/net-snmp-agent-includes.h>
-
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "floor_agent.h"
 
 #define FLOOR_COL_FIRST 2
 #define FLOOR_COL_LAST 18
@@ -40,34 +37,12 @@ struct floor_row {
 
 static struct floor_row *floor_rows;
 static unsigned long floor_n;
-static volatile sig_atomic_t floor_stop;
 
 static const char floor_address[] = "127.0.0.1";
 static const char floor_err_name[] = "RPC_S_SERVER_UNAVAILABLE";
 static const char floor_err_text[] = "The RPC server is unavailable.";
 static const char floor_state_text[] =
     "RemoteAccess state unknown: the router could not be reached";
-
-static void floor_on_signal(int sig)
-{
-    (void)sig;
-    floor_stop = 1;
-}
-
-static void floor_set_str(netsnmp_variable_list *vb, const char *s, size_t n)
-{
-    snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, n);
-}
-
-static void floor_set_num(netsnmp_variable_list *vb, u_char type, u_long v)
-{
-    if (type == ASN_INTEGER) {
-        long l = (long)v;
-        snmp_set_var_typed_value(vb, type, &l, sizeof(l));
-    } else {
-        snmp_set_var_typed_value(vb, type, &v, sizeof(v));
-    }
-}
 
 /* Columns 2..13 as in MPRMON-MIB's mprRouterEntry; then, packed, what a
  * refused router has of the rest: state text, two ages, probes, stale. */
@@ -188,8 +163,7 @@ static int floor_handler(netsnmp_mib_handler *handler,
 int main(int argc, char **argv)
 {
     const char *sock = NULL, *prefix = "router-";
-    netsnmp_handler_registration *reg;
-    int c;
+    int c, rc;
 
     while ((c = getopt(argc, argv, "x:n:p:")) != -1) {
         switch (c) {
@@ -225,31 +199,8 @@ int main(int argc, char **argv)
                                      : sizeof floor_rows[i].name - 1;
     }
 
-    snmp_enable_stderrlog();
-    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
-    netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-                          sock);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                           NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-    setenv("MIBS", "", 0);
-    if (init_agent("floor-subagent") != 0)
-        return 1;
-    reg = netsnmp_create_handler_registration(
-        "floorTable", floor_handler, floor_table_oid,
-        OID_LENGTH(floor_table_oid), HANDLER_CAN_RONLY);
-    if (reg == NULL || netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
-        fprintf(stderr, "floor_subagent: cannot register the table\n");
-        return 1;
-    }
-    init_snmp("floor-subagent");
-    signal(SIGTERM, floor_on_signal);
-    signal(SIGINT, floor_on_signal);
-    while (!floor_stop)
-        agent_check_and_process(1);
-    snmp_shutdown("floor-subagent");
-    shutdown_agent();
+    rc = floor_agent_run(sock, "floor-subagent", floor_table_oid,
+                         OID_LENGTH(floor_table_oid), floor_handler);
     free(floor_rows);
-    return 0;
+    return rc;
 }

@@ -117,3 +117,64 @@ blackhole_start() {
 }
 
 # closed_port (tests/peers/common.sh): a loopback port nobody listens on.
+
+# CPU time (clock ticks) of a process's main thread, the one serving SNMP:
+# less noisy than wall time on a shared machine, so walks report it too.
+main_ticks() { awk '{ print $14 + $15 }' "/proc/$1/task/$1/stat"; }
+
+# median: the median of one number per line on stdin.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# walk_ms ENTRY MAXREP PID CELLS: time one bulk walk of the table at ENTRY
+# (PID: the subagent serving it) and print its ms; the benchmark fails
+# unless it returned exactly CELLS varbinds, and a walk slower than
+# WALK_LIMIT_S is a failure, not a figure.  Appends the main thread's CPU
+# ticks for the walk to $MPRMON_TEST_TMP/PID.ticks.
+walk_ms() {
+    _wm_out=$MPRMON_TEST_TMP/walk.out
+    _wm_c0=$(main_ticks "$3")
+    _wm_t0=$(bench_now_ms)
+    timeout "$WALK_LIMIT_S" snmpbulkwalk -v2c -c "$SNMP_COMMUNITY" \
+        -t "$SNMP_TOOL_TIMEOUT" -r 1 -m "" -On -Cr"$2" \
+        "127.0.0.1:$SNMPD_PORT" "$1" >"$_wm_out" 2>>"$SNMP_DIR/tools.err"
+    _wm_t1=$(bench_now_ms)
+    echo $(($(main_ticks "$3") - _wm_c0)) >>"$MPRMON_TEST_TMP/$3.ticks"
+    _wm_n=$(grep -c "^$1\." "$_wm_out")
+    [ "$_wm_n" = "$4" ] ||
+        bench_fail "walk of $1 (-Cr$2) gave $_wm_n varbinds, expected $4"
+    echo $((_wm_t1 - _wm_t0))
+}
+
+# compare_walks OURS_ENTRY OURS_PID FLOOR_ENTRY FLOOR_PID CELLS TARGET:
+# for each max-repetitions in $REPS, $RUNS walks of each table, taking
+# turns at going first; prints the medians, the main threads' CPU and
+# the ratio of the medians against TARGET.
+compare_walks() {
+    for _cw_reps in $REPS; do
+        : >"$MPRMON_TEST_TMP/floor.ms"
+        : >"$MPRMON_TEST_TMP/ours.ms"
+        : >"$MPRMON_TEST_TMP/$4.ticks"
+        : >"$MPRMON_TEST_TMP/$2.ticks"
+        for _cw_run in $(seq "$RUNS"); do
+            if [ $((_cw_run % 2)) = 1 ]; then
+                walk_ms "$3" "$_cw_reps" "$4" "$5" >>"$MPRMON_TEST_TMP/floor.ms"
+                walk_ms "$1" "$_cw_reps" "$2" "$5" >>"$MPRMON_TEST_TMP/ours.ms"
+            else
+                walk_ms "$1" "$_cw_reps" "$2" "$5" >>"$MPRMON_TEST_TMP/ours.ms"
+                walk_ms "$3" "$_cw_reps" "$4" "$5" >>"$MPRMON_TEST_TMP/floor.ms"
+            fi
+        done
+        echo "walk -Cr$_cw_reps floor ms: $(tr '\n' ' ' <"$MPRMON_TEST_TMP/floor.ms")"
+        echo "walk -Cr$_cw_reps ours  ms: $(tr '\n' ' ' <"$MPRMON_TEST_TMP/ours.ms")"
+        _cw_floor=$(median <"$MPRMON_TEST_TMP/floor.ms")
+        _cw_ours=$(median <"$MPRMON_TEST_TMP/ours.ms")
+        bench_figure "floor_walk_ms_r$_cw_reps" "$_cw_floor" ms
+        bench_figure "walk_ms_r$_cw_reps" "$_cw_ours" ms
+        bench_ratio "walk_time_r$_cw_reps" "$_cw_ours" "$_cw_floor" "$6"
+        _cw_hz=$(getconf CLK_TCK)
+        bench_figure "floor_main_thread_cpu_ms_r$_cw_reps" \
+            $(($(median <"$MPRMON_TEST_TMP/$4.ticks") * 1000 / _cw_hz)) ms
+        bench_figure "main_thread_cpu_ms_r$_cw_reps" \
+            $(($(median <"$MPRMON_TEST_TMP/$2.ticks") * 1000 / _cw_hz)) ms
+    done
+}

@@ -74,7 +74,7 @@ conf=$MPRMON_TEST_TMP/mprmon.conf
     echo "    hysteresis 2"
     echo "}"
     subagent_conf_router 10 vpn-gw-healthy "$RRAS_HEALTHY_PORT" "$RRAS_HEALTHY_AUTHFILE" |
-        sed 's/^}$/    collect interfaces connections\n}/'
+        sed 's/^}$/    collect interfaces connections ports\n}/'
     subagent_conf_router 20 vpn-gw-stopped "$RRAS_STOPPED_PORT" "$RRAS_STOPPED_AUTHFILE"
     subagent_conf_router 30 vpn-gw-wrongpw "$RRAS_LOCKED_PORT" "$wrong_auth"
     subagent_conf_router 40 fileserver "$SAMBA_PORT" "$SAMBA_AUTHFILE"
@@ -100,6 +100,9 @@ if [ -n "$mib_args" ]; then
     step "snmptable of MPRMON-MIB::mprInterfaceTable (vpn-gw-healthy collects interfaces)"
     # shellcheck disable=SC2086
     snmptable -v2c -c "$SNMP_COMMUNITY" $mib_args -Cb -Cw 200 "127.0.0.1:$SNMPD_PORT" MPRMON-MIB::mprInterfaceTable
+    step "snmptable of MPRMON-MIB::mprPortTypeTable (vpn-gw-healthy collects ports)"
+    # shellcheck disable=SC2086
+    snmptable -v2c -c "$SNMP_COMMUNITY" $mib_args -Cb -Ci -Cw 200 "127.0.0.1:$SNMPD_PORT" MPRMON-MIB::mprPortTypeTable
     step "snmpwalk of one row (router 40), names and error texts"
     # shellcheck disable=SC2086
     snmpwalk -v2c -c "$SNMP_COMMUNITY" $mib_args "127.0.0.1:$SNMPD_PORT" MPRMON-MIB::mprRouterTable | grep '\.40 = '

@@ -39,10 +39,15 @@ METRICS = {
     "mprRouterConnections": "mprmon_router_connections",
     "mprRouterClientConnections": "mprmon_router_client_connections",
     "mprRouterRouterConnections": "mprmon_router_router_connections",
+    "mprPortTypePorts": "mprmon_port_type_ports",
+    "mprPortTypePortsInUse": "mprmon_port_type_ports_in_use",
+    "mprPortTypeConnections": "mprmon_port_type_connections",
 }
 LABELS = {
     "mprRouterIndex": "router_id",
     "mprRouterName": "router",
+    "mprPortType": "port_type_id",
+    "mprPortTypeName": "port_type",
 }
 EXTRACT_KEYS = {
     "Seconds": "_seconds",
