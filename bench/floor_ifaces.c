@@ -33,7 +33,7 @@ static const oid floor_entry_oid[] = {1,    3,    6,    1, 4, 1,
 struct floor_iface {
     uint32_t index;
     char name[32];
-    bool down;          /* every tenth: unreachable, connection failure */
+    bool down; /* every tenth: unreachable, connection failure */
     char reasons[32];
 };
 

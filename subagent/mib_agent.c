@@ -46,3 +46,26 @@ size_t mib_agent_suffix(const oid *name, size_t len, oid *out, size_t max)
     }
     return n;
 }
+
+netsnmp_handler_registration *mib_agent_register(const char *name,
+                                                 Netsnmp_Node_Handler *handler,
+                                                 const oid *table,
+                                                 size_t table_len)
+{
+    netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
+        name, handler, table, table_len, HANDLER_CAN_RONLY);
+
+    /* On failure Net-SNMP frees the registration itself. */
+    if (reg == NULL || netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+        snmp_log(LOG_ERR, "mprmon: cannot register %s\n", name);
+        return NULL;
+    }
+    return reg;
+}
+
+void mib_agent_unregister(netsnmp_handler_registration **reg)
+{
+    if (*reg != NULL)
+        netsnmp_unregister_handler(*reg);
+    *reg = NULL;
+}

@@ -6,6 +6,7 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "mib_table.h"
 
@@ -19,5 +20,15 @@ int mib_agent_add_varbind(netsnmp_variable_list **list, const oid *name,
 /* The first max sub-ids of a request's OID below an entry, as 32-bit
  * values; returns how many (at most max). */
 size_t mib_agent_suffix(const oid *name, size_t len, oid *out, size_t max);
+
+/* Register handler for the whole subtree at table (read-only), named
+ * name; the registration, or NULL (logged). */
+netsnmp_handler_registration *mib_agent_register(const char *name,
+                                                 Netsnmp_Node_Handler *handler,
+                                                 const oid *table,
+                                                 size_t table_len);
+
+/* Unregister *reg, if any, and forget it. */
+void mib_agent_unregister(netsnmp_handler_registration **reg);
 
 #endif

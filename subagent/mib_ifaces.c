@@ -41,8 +41,8 @@ enum mib_lookup mib_ifaces_lookup_exact(const struct iface_snapshot *s,
     if (suffix_len != 3 || suffix[1] == 0 || suffix[1] > UINT32_MAX ||
         suffix[2] == 0 || suffix[2] > UINT32_MAX)
         return MIB_NO_SUCH_INSTANCE;
-    pos = iface_snapshot_lower_bound(s, (uint32_t)suffix[1],
-                                     (uint32_t)suffix[2]);
+    pos =
+        iface_snapshot_lower_bound(s, (uint32_t)suffix[1], (uint32_t)suffix[2]);
     if (pos >= iface_snapshot_size(s))
         return MIB_NO_SUCH_INSTANCE;
     row = iface_snapshot_row(s, pos);
@@ -75,8 +75,7 @@ static size_t mib_ifaces_row_after(const struct iface_snapshot *s,
         return router == UINT32_MAX
                    ? iface_snapshot_size(s)
                    : iface_snapshot_lower_bound(s, (uint32_t)router + 1, 0);
-    return iface_snapshot_lower_bound(s, (uint32_t)router,
-                                      (uint32_t)index + 1);
+    return iface_snapshot_lower_bound(s, (uint32_t)router, (uint32_t)index + 1);
 }
 
 enum mib_lookup mib_ifaces_lookup_next(const struct iface_snapshot *s,
@@ -152,8 +151,8 @@ int mib_ifaces_cell_value(const struct iface_row *row, unsigned column,
         mib_ifaces_text(out, row->name);
         return 0;
     case MIB_IFCOL_TYPE:
-        out->num = row->type < ROUTER_IF_TYPE_MAX ? row->type + 1
-                                                  : MIB_IF_TYPE_OTHER;
+        out->num =
+            row->type < ROUTER_IF_TYPE_MAX ? row->type + 1 : MIB_IF_TYPE_OTHER;
         return 0;
     case MIB_IFCOL_ENABLED:
         out->num = row->enabled ? MIB_TRUE : MIB_FALSE;
@@ -181,8 +180,8 @@ int mib_ifaces_cell_value(const struct iface_row *row, unsigned column,
         return 0;
     case MIB_IFCOL_LAST_CHANGE:
         out->type = ASN_TIMETICKS;
-        out->num = mib_table_timestamp(row->last_change_ms, now_ms,
-                                       uptime_ticks_now);
+        out->num =
+            mib_table_timestamp(row->last_change_ms, now_ms, uptime_ticks_now);
         return 0;
     case MIB_IFCOL_INDEX:
         break;
@@ -270,12 +269,11 @@ static int mib_ifaces_handler(netsnmp_mib_handler *handler,
 
         if (r->processed)
             continue;
-        cmp = snmp_oid_ncompare(vb->name, vb->name_length,
-                                mib_ifaces_entry_oid, entry_len, entry_len);
+        cmp = snmp_oid_ncompare(vb->name, vb->name_length, mib_ifaces_entry_oid,
+                                entry_len, entry_len);
         if (cmp == 0)
-            suffix_len = mib_agent_suffix(vb->name + entry_len,
-                                          vb->name_length - entry_len, suffix,
-                                          4);
+            suffix_len = mib_agent_suffix(
+                vb->name + entry_len, vb->name_length - entry_len, suffix, 4);
         if (reqinfo->mode == MODE_GET)
             mib_ifaces_get(reqinfo, r, s, suffix, suffix_len, cmp, now_ms,
                            uptime);
@@ -289,22 +287,13 @@ static int mib_ifaces_handler(netsnmp_mib_handler *handler,
 int mib_ifaces_register(struct routers *routers)
 {
     mib_ifaces.routers = routers;
-    mib_ifaces.reg = netsnmp_create_handler_registration(
-        "mprInterfaceTable", mib_ifaces_handler, mib_ifaces_table_oid,
-        OID_LENGTH(mib_ifaces_table_oid), HANDLER_CAN_RONLY);
-    if (mib_ifaces.reg == NULL)
-        return -1;
-    if (netsnmp_register_handler(mib_ifaces.reg) != MIB_REGISTERED_OK) {
-        snmp_log(LOG_ERR, "mprmon: cannot register mprInterfaceTable\n");
-        mib_ifaces.reg = NULL;
-        return -1;
-    }
-    return 0;
+    mib_ifaces.reg = mib_agent_register("mprInterfaceTable", mib_ifaces_handler,
+                                        mib_ifaces_table_oid,
+                                        OID_LENGTH(mib_ifaces_table_oid));
+    return mib_ifaces.reg != NULL ? 0 : -1;
 }
 
 void mib_ifaces_unregister(void)
 {
-    if (mib_ifaces.reg != NULL)
-        netsnmp_unregister_handler(mib_ifaces.reg);
-    mib_ifaces.reg = NULL;
+    mib_agent_unregister(&mib_ifaces.reg);
 }

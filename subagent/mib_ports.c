@@ -60,13 +60,13 @@ static void mib_ports_resume(const struct snapshot *s,
         *row = snapshot_size(s);
         return;
     }
-    *row = suffix[1] == 0 ? 0
-                          : mib_table_upper_bound(s, (uint32_t)suffix[1] - 1);
+    *row =
+        suffix[1] == 0 ? 0 : mib_table_upper_bound(s, (uint32_t)suffix[1] - 1);
     if (suffix_len >= 3 && *row < snapshot_size(s) &&
         snapshot_row(s, *row)->id == suffix[1])
         /* column.router.type and anything below it precede type + 1. */
-        *type = suffix[2] >= PORT_TYPES ? PORT_TYPES + 1
-                                        : (unsigned)suffix[2] + 1;
+        *type =
+            suffix[2] >= PORT_TYPES ? PORT_TYPES + 1 : (unsigned)suffix[2] + 1;
 }
 
 enum mib_lookup mib_ports_lookup_next(const struct snapshot *s,
@@ -159,8 +159,8 @@ static void mib_ports_answer(netsnmp_agent_request_info *reqinfo,
     /* GETNEXT; nothing here: left unset, the agent moves on. */
     if (cmp <= 0 &&
         mib_ports_lookup_next(s, suffix, suffix_len, &cell) == MIB_FOUND &&
-        mib_ports_cell_value(snapshot_row(s, cell.row), cell.type,
-                             cell.column, &v) == 0) {
+        mib_ports_cell_value(snapshot_row(s, cell.row), cell.type, cell.column,
+                             &v) == 0) {
         oid next[OID_LENGTH(mib_ports_entry_oid) + 3];
 
         memcpy(next, mib_ports_entry_oid, sizeof(mib_ports_entry_oid));
@@ -193,12 +193,11 @@ static int mib_ports_handler(netsnmp_mib_handler *handler,
 
         if (r->processed)
             continue;
-        cmp = snmp_oid_ncompare(vb->name, vb->name_length,
-                                mib_ports_entry_oid, entry_len, entry_len);
+        cmp = snmp_oid_ncompare(vb->name, vb->name_length, mib_ports_entry_oid,
+                                entry_len, entry_len);
         if (cmp == 0)
-            suffix_len = mib_agent_suffix(vb->name + entry_len,
-                                          vb->name_length - entry_len, suffix,
-                                          4);
+            suffix_len = mib_agent_suffix(
+                vb->name + entry_len, vb->name_length - entry_len, suffix, 4);
         mib_ports_answer(reqinfo, r, s, suffix, suffix_len, cmp);
     }
     snapshot_release(s);
@@ -208,22 +207,13 @@ static int mib_ports_handler(netsnmp_mib_handler *handler,
 int mib_ports_register(struct routers *routers)
 {
     mib_ports.routers = routers;
-    mib_ports.reg = netsnmp_create_handler_registration(
-        "mprPortTypeTable", mib_ports_handler, mib_ports_table_oid,
-        OID_LENGTH(mib_ports_table_oid), HANDLER_CAN_RONLY);
-    if (mib_ports.reg == NULL)
-        return -1;
-    if (netsnmp_register_handler(mib_ports.reg) != MIB_REGISTERED_OK) {
-        snmp_log(LOG_ERR, "mprmon: cannot register mprPortTypeTable\n");
-        mib_ports.reg = NULL;
-        return -1;
-    }
-    return 0;
+    mib_ports.reg = mib_agent_register("mprPortTypeTable", mib_ports_handler,
+                                       mib_ports_table_oid,
+                                       OID_LENGTH(mib_ports_table_oid));
+    return mib_ports.reg != NULL ? 0 : -1;
 }
 
 void mib_ports_unregister(void)
 {
-    if (mib_ports.reg != NULL)
-        netsnmp_unregister_handler(mib_ports.reg);
-    mib_ports.reg = NULL;
+    mib_agent_unregister(&mib_ports.reg);
 }

@@ -301,17 +301,9 @@ static int mib_table_register_all(struct mib_state *st)
         st->scalar_regs[i] = ri;
     }
 
-    st->table_reg = netsnmp_create_handler_registration(
-        "mprRouterTable", mib_table_handler, mib_table_oid,
-        OID_LENGTH(mib_table_oid), HANDLER_CAN_RONLY);
-    if (st->table_reg == NULL)
-        return -1;
-    if (netsnmp_register_handler(st->table_reg) != MIB_REGISTERED_OK) {
-        snmp_log(LOG_ERR, "mprmon: cannot register mprRouterTable\n");
-        st->table_reg = NULL;
-        return -1;
-    }
-    return 0;
+    st->table_reg = mib_agent_register("mprRouterTable", mib_table_handler,
+                                       mib_table_oid, OID_LENGTH(mib_table_oid));
+    return st->table_reg != NULL ? 0 : -1;
 }
 
 int mib_table_register(struct routers *routers, time_t start, bool shared)
@@ -382,9 +374,7 @@ void mib_table_unregister(void)
             netsnmp_unregister_handler(st->scalar_regs[i]);
         st->scalar_regs[i] = NULL;
     }
-    if (st->table_reg != NULL)
-        netsnmp_unregister_handler(st->table_reg);
-    st->table_reg = NULL;
+    mib_agent_unregister(&st->table_reg);
     mib_ifaces_unregister();
     mib_ports_unregister();
     mib_rows_free(st->rows);

@@ -33,8 +33,10 @@ enum port_type port_type_of(const RAS_PORT_0 *port)
     static const struct {
         const char *word;
         enum port_type type;
-    } by_device[] = {{"pptp", PORT_TYPE_PPTP},   {"l2tp", PORT_TYPE_L2TP},
-                     {"sstp", PORT_TYPE_SSTP},   {"ikev2", PORT_TYPE_IKEV2},
+    } by_device[] = {{"pptp", PORT_TYPE_PPTP},
+                     {"l2tp", PORT_TYPE_L2TP},
+                     {"sstp", PORT_TYPE_SSTP},
+                     {"ikev2", PORT_TYPE_IKEV2},
                      {"pppoe", PORT_TYPE_PPPOE}};
     const size_t units = sizeof port->wszDeviceName / sizeof(WCHAR);
 
@@ -50,8 +52,8 @@ enum port_type port_type_of(const RAS_PORT_0 *port)
 
 const char *port_type_name(unsigned type)
 {
-    static const char *const names[PORT_TYPES] = {
-        "PPTP", "L2TP", "SSTP", "IKEv2", "PPPoE", "other"};
+    static const char *const names[PORT_TYPES] = {"PPTP",  "L2TP",  "SSTP",
+                                                  "IKEv2", "PPPoE", "other"};
 
     return type >= 1 && type <= PORT_TYPES ? names[type - 1] : NULL;
 }
@@ -83,9 +85,8 @@ bool port_type_exhausted(const struct port_type_count *c, unsigned pct)
            (uint64_t)c->in_use * 100u >= (uint64_t)c->ports * pct;
 }
 
-unsigned ports_watch_update(struct ports_watch *w,
-                            const struct port_counts *c, bool valid,
-                            unsigned pct, unsigned hysteresis)
+unsigned ports_watch_update(struct ports_watch *w, const struct port_counts *c,
+                            bool valid, unsigned pct, unsigned hysteresis)
 {
     unsigned need = hysteresis > 0 ? hysteresis : 1, fired = 0;
 

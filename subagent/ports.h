@@ -61,8 +61,7 @@ struct ports_watch {
  * has just been confirmed exhausted: each deserves a notification.  A
  * type that is exhausted when first seen counts too (bad news at start is
  * news).  Without a reading (valid false) nothing changes. */
-unsigned ports_watch_update(struct ports_watch *w,
-                            const struct port_counts *c, bool valid,
-                            unsigned pct, unsigned hysteresis);
+unsigned ports_watch_update(struct ports_watch *w, const struct port_counts *c,
+                            bool valid, unsigned pct, unsigned hysteresis);
 
 #endif

@@ -122,13 +122,10 @@ START_TEST(test_next_from_odd_places)
     ck_assert_uint_eq(cell.type, PORT_TYPE_IKEV2);
     ck_assert_int_eq(mib_ports_lookup_next(s, below, 4, &cell), MIB_FOUND);
     ck_assert_uint_eq(cell.type, PORT_TYPE_SSTP);
-    ck_assert_int_eq(mib_ports_lookup_next(s, past_types, 3, &cell),
-                     MIB_FOUND);
+    ck_assert_int_eq(mib_ports_lookup_next(s, past_types, 3, &cell), MIB_FOUND);
     ck_assert_uint_eq(snapshot_row(s, cell.row)->id, 200);
-    ck_assert_int_eq(mib_ports_lookup_next(s, past_routers, 2, &cell),
-                     MIB_END);
-    ck_assert_int_eq(mib_ports_lookup_next(s, past_columns, 1, &cell),
-                     MIB_END);
+    ck_assert_int_eq(mib_ports_lookup_next(s, past_routers, 2, &cell), MIB_END);
+    ck_assert_int_eq(mib_ports_lookup_next(s, past_columns, 1, &cell), MIB_END);
     snapshot_release(s);
 }
 END_TEST
@@ -137,7 +134,8 @@ START_TEST(test_exhausted_varbinds)
 {
     static const oid trap_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
     static const oid exhausted[] = {1, 3, 6, 1, 4, 1, 8072, 9999, 4173, 0, 6};
-    static const oid ports_entry[] = {1, 3, 6, 1, 4, 1, 8072, 9999, 4173, 1, 4, 1};
+    static const oid ports_entry[] = {1,    3,    6,    1, 4, 1,
+                                      8072, 9999, 4173, 1, 4, 1};
     static const unsigned columns[] = {MIB_PTCOL_NAME, MIB_PTCOL_PORTS,
                                        MIB_PTCOL_IN_USE};
     const size_t base = OID_LENGTH(ports_entry);

@@ -98,8 +98,7 @@ END_TEST
 
 START_TEST(test_exhausted_threshold)
 {
-    struct port_type_count none = {0, 0, 0}, half = {4, 2, 2},
-                           full = {4, 4, 3};
+    struct port_type_count none = {0, 0, 0}, half = {4, 2, 2}, full = {4, 4, 3};
 
     ck_assert(!port_type_exhausted(&none, 100));
     ck_assert(!port_type_exhausted(&none, 1));
