@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,10 @@ struct main_daemon {
     struct daemon_config cfg; /* settings; the routers own the router list */
     struct routers *routers;
     struct notifier *notifier;
+    /* What the "mprmon/schedule" debug line last said (main_log_schedule);
+     * in_flight SIZE_MAX: nothing said yet, or a reload made it stale. */
+    size_t logged_in_flight;
+    uint64_t logged_due_ms; /* UINT64_MAX: no probe queued */
 };
 
 /* SIGHUP: load the file again; a bad one changes nothing. */
@@ -250,6 +255,39 @@ static void main_reload(struct main_daemon *d, const char *config_path)
     config_free(&d->cfg);
     d->cfg = next;
     snmp_log(LOG_INFO, "mprmon: configuration reloaded: %zu routers\n", n);
+    /* The schedule is said again after every reload, changed or not: a
+     * reader of the log waits for the first line after this one. */
+    d->logged_in_flight = SIZE_MAX;
+}
+
+/*
+ * Debug token "mprmon/schedule": a line whenever the probes in flight or
+ * the next probe's due time change.  "idle, next probe in N ms" is a
+ * promise that no probe runs, and so no request of ours holds a password,
+ * for N ms from the time of the line.  Nothing else tells it from outside:
+ * an interval lengthened by a reload applies only after each router's
+ * probe already queued, which for a router backing off may be many
+ * seconds away (tests/integration/test_secrets.sh waits for the line
+ * before it takes a core).
+ */
+static void main_log_schedule(struct main_daemon *d)
+{
+    uint64_t now = mono_now_ms();
+    size_t in_flight = routers_in_flight(d->routers);
+    /* With nothing in flight the wakeup is the next probe's due time. */
+    long next = in_flight == 0 ? routers_next_wakeup_ms(d->routers, now) : -1;
+    uint64_t due = next < 0 ? UINT64_MAX : now + (uint64_t)next;
+
+    if (in_flight == d->logged_in_flight && due == d->logged_due_ms)
+        return;
+    d->logged_in_flight = in_flight;
+    d->logged_due_ms = due;
+    if (in_flight > 0)
+        DEBUGMSGTL(("mprmon/schedule", "%zu probes in flight\n", in_flight));
+    else if (next < 0)
+        DEBUGMSGTL(("mprmon/schedule", "idle, no probe queued\n"));
+    else
+        DEBUGMSGTL(("mprmon/schedule", "idle, next probe in %ld ms\n", next));
 }
 
 /* How long the loop may sleep: until the next probe is due, at most
@@ -281,6 +319,7 @@ static int main_loop(struct main_daemon *d, const char *config_path)
             main_reload(d, config_path);
         }
         routers_process(d->routers, mono_now_ms());
+        main_log_schedule(d);
         notify_process(d->notifier, d->routers);
     }
     return 0;
@@ -436,6 +475,7 @@ int main(int argc, char **argv)
     if (opts.check_only)
         return main_check(&opts);
     memset(&d, 0, sizeof(d));
+    d.logged_in_flight = SIZE_MAX;
     /* With -u the auth files are the user's to read (and may be the
      * user's own): checked once we are that user (main_drop_root). */
     if ((opts.user_spec != NULL

@@ -10,11 +10,13 @@ use ("50772d").
 
   secrets_scan.py --auth A [--auth B] PATH...
       prints "LEAK PATH: FORM of PASSWORD#N at OFFSET" per hit; exit 1 if any
-  secrets_scan.py --auth A --core CORE --maps MAPS
+  secrets_scan.py --auth A --core CORE --maps MAPS [--srcdir DIR]
       a core dump (gcore) and the process's /proc/PID/maps: prints each
       copy found and whose memory it is in: a talloc chunk named by a
       Samba library (its client's own memory, which we cannot wipe;
-      docs/security.md), or one of the shapes our code gives a password
+      docs/security.md), live or freed (by Samba, or by our talloc_free
+      of the connection that owns it: --srcdir shows the call), or one of
+      the shapes our code gives a password
       (the auth file's text, a malloc'd string or UTF-16 buffer of
       exactly its size): exit 1 if any is ours.  Samba also leaves the
       odd copy in scratch memory without a talloc header of its own (seen
@@ -82,25 +84,74 @@ def read_maps(path):
         for line in f:
             parts = line.split(None, 5)
             lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            maps.append((lo, hi, parts[5].strip() if len(parts) > 5 else ""))
+            maps.append((lo, hi, parts[5].strip() if len(parts) > 5 else "",
+                         int(parts[2], 16)))
     return maps
 
 
 def mapping_of(maps, addr):
-    for lo, hi, name in maps:
+    for lo, hi, name, _ in maps:
         if lo <= addr < hi:
             return name
     return None
 
 
+def mapped_string(maps, addr, limit=256):
+    """The C string at addr in a file mapping, read from the file (gcore
+    leaves read-only file mappings out of the core)."""
+    for lo, hi, name, offset in maps:
+        if lo <= addr < hi and name.startswith("/"):
+            try:
+                with open(name, "rb") as f:
+                    f.seek(offset + addr - lo)
+                    return f.read(limit).split(b"\0", 1)[0].decode(
+                        "ascii", "replace")
+            except OSError:
+                return None
+    return None
+
+
 # talloc 2.x (x86_64): the chunk header ends with name, size, limit, pool
 # and padding to 16 bytes (TC_HDR_SIZE 96), so the data is preceded by
-# name at -40 and size at -32.
+# name at -40 and size at -32.  The padding (-8) is never written: it
+# keeps whatever the memory held before, such as the size field of a
+# malloc chunk that began there, so the malloc'd-string shape (below) is
+# only looked for once the talloc header has been ruled out.
 TALLOC_NAME_AT, TALLOC_SIZE_AT = 40, 32
 SAMBA_LIBS = ("samba", "talloc", "smbclient")
+OUR_LIB = "libmprapi"
 
 
-def classify(core, loads, maps, pos, pw):
+def freed_by_our_talloc_free(maps, name_ptr, srcdir):
+    """talloc_free names a chunk it frees, and every child it frees with
+    it, after the call's __location__ ("../lib/samba_rpc.c:779").  Our
+    library frees Samba's objects that way (a connection, with Samba's
+    cli_credentials and its password copy under it), so a freed Samba
+    chunk can carry a name of ours.  Only a name that is a location
+    whose source line is a talloc_free call counts: a talloc_size or
+    talloc_memdup of ours is named after its location too, and a
+    password copied into one would be ours."""
+    if srcdir is None:
+        return None
+    location = mapped_string(maps, name_ptr)
+    path, sep, line = (location or "").rpartition(":")
+    if not sep or not line.isdigit():
+        return None
+    rel = path
+    while rel.startswith(("../", "./")):
+        rel = rel.split("/", 1)[1]
+    try:
+        with open("%s/%s" % (srcdir, rel)) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    n = int(line)
+    if 0 < n <= len(lines) and "talloc_free(" in lines[n - 1]:
+        return "%s:%d" % (rel, n)
+    return None
+
+
+def classify(core, loads, maps, pos, pw, srcdir=None):
     if pos < TALLOC_NAME_AT:
         return None, "start of file"
     name_ptr, size = struct.unpack_from("<QQ", core, pos - TALLOC_NAME_AT)
@@ -112,8 +163,14 @@ def classify(core, loads, maps, pos, pw):
     owner = mapping_of(maps, name_ptr)
     where = "%s (%s)" % (hex(vaddr) if vaddr is not None else "?",
                          region or ("anonymous" if region == "" else "?"))
-    if size == len(pw) + 1 and owner and any(k in owner for k in SAMBA_LIBS):
+    if size != len(pw) + 1 or not owner:
+        return None, where
+    if any(k in owner for k in SAMBA_LIBS):
         return owner.rsplit("/", 1)[-1], where
+    if OUR_LIB in owner:
+        freed_at = freed_by_our_talloc_free(maps, name_ptr, srcdir)
+        if freed_at:
+            return "Samba, freed by our talloc_free at %s" % freed_at, where
     return None, where
 
 
@@ -140,7 +197,7 @@ def looks_ours(core, pos, needle, form):
     return None
 
 
-def scan_core(pws, core_path, maps_path):
+def scan_core(pws, core_path, maps_path, srcdir=None):
     with open(core_path, "rb") as f:
         core = f.read()
     loads = core_loads(core)
@@ -149,7 +206,7 @@ def scan_core(pws, core_path, maps_path):
     for n, pw in enumerate(pws, 1):
         for name, needle in forms(pw):
             for pos in hits(core, needle):
-                owner, where = classify(core, loads, maps, pos, pw)
+                owner, where = classify(core, loads, maps, pos, pw, srcdir)
                 shape = looks_ours(core, pos, needle, name)
                 if owner and name == "utf-8":
                     print("password#%d %s: talloc chunk of %s, %s" % (
@@ -170,6 +227,8 @@ def main():
     ap.add_argument("--auth", action="append", required=True)
     ap.add_argument("--core")
     ap.add_argument("--maps")
+    ap.add_argument("--srcdir", help="the source tree of the library whose "
+                    "talloc_free calls --core may find named")
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args()
     pws = passwords(args.auth)
@@ -177,7 +236,7 @@ def main():
         print("secrets_scan: an auth file has no password line")
         return 2
     if args.core:
-        return scan_core(pws, args.core, args.maps)
+        return scan_core(pws, args.core, args.maps, args.srcdir)
     bad = 0
     for path in args.paths:
         try:

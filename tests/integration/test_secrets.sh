@@ -106,69 +106,66 @@ done
 # shellcheck disable=SC2086 # a list of paths
 scan $procs || fail "a password is in a process's argv or environment"
 
-# The subagent's memory, at rest: a reload with a long interval stops the
-# probes (a probe in flight holds the password in our buffers, as it must
-# while it logs on), then the probe counters must stand still.
+# The subagent's memory, at rest.  A reload with a long interval ends the
+# probing, but not at once: each router's probe already queued still runs
+# at its old due time, router 2's after its backoff (seconds after the
+# reload, not one interval), and a probe holds the password in our
+# buffers while it logs on.  Counters that stand still for a while prove
+# nothing about a probe still to come; the subagent's own word does: its
+# debug line "mprmon/schedule: idle, next probe in N ms" (-DALL) says
+# that no probe runs for N ms.  The core is taken once such a line, with
+# N a minute or more, is the last one after the reload.
 sed 's/interval 1$/interval 3600/' "$conf" >"$conf.new" && mv "$conf.new" "$conf"
 reloads0=$(grep -c "configuration reloaded" "$SUBAGENT_LOG")
 kill -HUP "$SUBAGENT_PID"
-i=0 still=0 before=""
-while [ "$still" -lt 3 ] && [ "$i" -lt 60 ]; do
-    sleep 0.5
-    now="$(snmp_value "$MPR_ENTRY.17.1") $(snmp_value "$MPR_ENTRY.17.2")"
-    # Stillness counts only once the reload is in force: before that, a
-    # probe delayed on a busy machine (or router 2 backing off) can look
-    # like a stop, and the core would be taken with a probe still to come.
-    if [ "$now" = "$before" ] &&
-        [ "$(grep -c "configuration reloaded" "$SUBAGENT_LOG")" -gt "$reloads0" ]; then
-        still=$((still + 1))
-    else
-        still=0
-    fi
-    before=$now
+schedule_after_reload() {
+    awk -v n="$reloads0" '
+        /configuration reloaded/ { r++; s = ""; next }
+        r > n && /^mprmon\/schedule: / { s = $0 }
+        END { print s }' "$SUBAGENT_LOG"
+}
+# Router 2's backoff is at most 2^k s after k refusals: well under this.
+i=0 idle=""
+while [ -z "$idle" ] && [ "$i" -lt 180 ]; do
+    line=$(schedule_after_reload)
+    case $line in
+    *": idle, next probe in "*" ms")
+        ms=${line##*in }
+        [ "${ms% ms}" -lt 60000 ] || idle=$line
+        ;;
+    *": idle, no probe queued") idle=$line ;;
+    esac
+    [ -n "$idle" ] || sleep 0.5
     i=$((i + 1))
 done
-[ "$still" -ge 3 ] || fail "probes did not stop after the reload ($before)"
+[ -n "$idle" ] ||
+    fail "the subagent never said it was idle after the reload (${line:-nothing said})"
+before="$(snmp_value "$MPR_ENTRY.17.1") $(snmp_value "$MPR_ENTRY.17.2")"
 # Our buffers are wiped after use; what remains
 # is Samba's client's (docs/security.md, "Where a password lives"): talloc
-# chunks named by Samba's libraries, live while a router's session is up,
-# freed but not wiped after.  No copy may have the shape of one of our
-# buffers (secrets_scan.py --core).
-#
-# core_scan N: take core N of the subagent and scan it; 0 when no copy has
-# our shape, 1 when one has, 2 when no core could be taken.
-core_scan() {
-    cat "/proc/$SUBAGENT_PID/maps" >"$MPRMON_TEST_TMP/maps.txt"
-    gcore -o "$MPRMON_TEST_TMP/core$1" "$SUBAGENT_PID" >"$MPRMON_TEST_TMP/gcore.log" 2>&1
-    _cs_core=$MPRMON_TEST_TMP/core$1.$SUBAGENT_PID
-    [ -s "$_cs_core" ] || return 2
-    scan --core "$_cs_core" --maps "$MPRMON_TEST_TMP/maps.txt" \
-        >"$MPRMON_TEST_TMP/core-copies$1.txt"
-    _cs_rc=$?
-    echo "core $1: password copies in the subagent's memory: $(grep -c . "$MPRMON_TEST_TMP/core-copies$1.txt")"
-    sed 's/^/  /' "$MPRMON_TEST_TMP/core-copies$1.txt"
-    rm -f "$_cs_core"
-    return "$_cs_rc"
-}
-# A copy of ours in the first core may belong to work still finishing (the
-# counters above count finished probes, not started ones): the copy fails
-# the test only when a second core, 3 s later and with the counters still
-# standing, has one too.  A buffer left unwiped stays; one in use goes.
+# chunks named by Samba's libraries (or, once freed, by the talloc_free
+# that freed them), live while a router's session is up, freed but not
+# wiped after.  No copy may have the shape of one of our buffers
+# (secrets_scan.py --core).  With no probe running, a single core decides.
 if command -v gcore >/dev/null 2>&1; then
-    core_scan 1
-    rc=$?
-    if [ "$rc" = 1 ]; then
-        sleep 3
-        after="$(snmp_value "$MPR_ENTRY.17.1") $(snmp_value "$MPR_ENTRY.17.2")"
-        [ "$after" = "$before" ] || echo "note: probes ran between the cores ($before -> $after)"
-        core_scan 2
+    cat "/proc/$SUBAGENT_PID/maps" >"$MPRMON_TEST_TMP/maps.txt"
+    gcore -o "$MPRMON_TEST_TMP/core" "$SUBAGENT_PID" >"$MPRMON_TEST_TMP/gcore.log" 2>&1
+    core=$MPRMON_TEST_TMP/core.$SUBAGENT_PID
+    if [ -s "$core" ]; then
+        scan --core "$core" --maps "$MPRMON_TEST_TMP/maps.txt" \
+            --srcdir "$top_srcdir" >"$MPRMON_TEST_TMP/core-copies.txt"
         rc=$?
+        echo "password copies in the subagent's memory: $(grep -c . "$MPRMON_TEST_TMP/core-copies.txt")"
+        sed 's/^/  /' "$MPRMON_TEST_TMP/core-copies.txt"
+        rm -f "$core"
+        [ "$rc" = 0 ] || fail "a password copy in one of our buffers at rest"
+    else
+        fail "gcore wrote no core: $(tail -n 3 "$MPRMON_TEST_TMP/gcore.log")"
     fi
-    case $rc in
-    0) ;;
-    1) fail "a password copy in one of our buffers at rest" ;;
-    *) fail "gcore wrote no core: $(tail -n 3 "$MPRMON_TEST_TMP/gcore.log")" ;;
-    esac
+    after="$(snmp_value "$MPR_ENTRY.17.1") $(snmp_value "$MPR_ENTRY.17.2")"
+    # The promise the core relied on.
+    [ "$after" = "$before" ] ||
+        fail "probes ran after the subagent said it was idle ($before -> $after; $idle)"
 else
     echo "note: gdb's gcore not installed, memory not checked"
 fi
