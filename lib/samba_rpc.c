@@ -74,8 +74,11 @@ struct composite_context {
  * costs about 18 KB, too much to keep per held connection.  Each connect
  * leaves a resolve context of about 2 KB on the one it used, so a context
  * serves PARAMS_USES connects and is then let go: it lives on, by Samba's
- * references, as long as connections made with it do. */
-#define PARAMS_SLOTS 8
+ * references, as long as connections made with it do.  There are slots
+ * for many settings: a fleet spread over more ports than slots would make
+ * every connect evict a context and build a new one, 18 KB more for each
+ * connection held. */
+#define PARAMS_SLOTS 64
 #define PARAMS_USES 64
 
 struct params_slot {
