@@ -121,6 +121,7 @@ static void reconcile_start_afresh(struct routers *r, struct router *t,
     sched_remove(&r->heap, &t->node);
     t->cfg = *c;
     verdict_init(&t->health);
+    memset(&t->ports_watch, 0, sizeof t->ports_watch);
     t->backoff_steps = 0;
     routers_schedule(r, t, now_ms + interval_ms * k / (n > 0 ? n : 1));
 }
