@@ -47,6 +47,20 @@ size_t mib_agent_suffix(const oid *name, size_t len, oid *out, size_t max)
     return n;
 }
 
+int mib_agent_below(const netsnmp_variable_list *vb, const oid *entry,
+                    size_t entry_len, oid *suffix, size_t max,
+                    size_t *suffix_len)
+{
+    int cmp = snmp_oid_ncompare(vb->name, vb->name_length, entry, entry_len,
+                                entry_len);
+
+    *suffix_len =
+        cmp == 0 ? mib_agent_suffix(vb->name + entry_len,
+                                    vb->name_length - entry_len, suffix, max)
+                 : 0;
+    return cmp;
+}
+
 netsnmp_handler_registration *mib_agent_register(const char *name,
                                                  Netsnmp_Node_Handler *handler,
                                                  const oid *table,

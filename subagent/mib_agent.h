@@ -21,6 +21,14 @@ int mib_agent_add_varbind(netsnmp_variable_list **list, const oid *name,
  * values; returns how many (at most max). */
 size_t mib_agent_suffix(const oid *name, size_t len, oid *out, size_t max);
 
+/* Where a request's name stands against an entry OID: <0 before it, 0
+ * below it (then *suffix_len sub-ids of the rest, at most max, are in
+ * suffix, as mib_agent_suffix gives them; else *suffix_len is 0), >0
+ * after it. */
+int mib_agent_below(const netsnmp_variable_list *vb, const oid *entry,
+                    size_t entry_len, oid *suffix, size_t max,
+                    size_t *suffix_len);
+
 /* Register handler for the whole subtree at table (read-only), named
  * name; the registration, or NULL (logged). */
 netsnmp_handler_registration *mib_agent_register(const char *name,

@@ -188,16 +188,13 @@ static int mib_ports_handler(netsnmp_mib_handler *handler,
     for (netsnmp_request_info *r = requests; r; r = r->next) {
         const netsnmp_variable_list *vb = r->requestvb;
         oid suffix[4];
-        size_t suffix_len = 0;
+        size_t suffix_len;
         int cmp;
 
         if (r->processed)
             continue;
-        cmp = snmp_oid_ncompare(vb->name, vb->name_length, mib_ports_entry_oid,
-                                entry_len, entry_len);
-        if (cmp == 0)
-            suffix_len = mib_agent_suffix(
-                vb->name + entry_len, vb->name_length - entry_len, suffix, 4);
+        cmp = mib_agent_below(vb, mib_ports_entry_oid, entry_len, suffix, 4,
+                              &suffix_len);
         mib_ports_answer(reqinfo, r, s, suffix, suffix_len, cmp);
     }
     snapshot_release(s);

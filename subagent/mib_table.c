@@ -198,10 +198,8 @@ static int mib_table_handler(netsnmp_mib_handler *handler,
                     reqinfo->mode == MODE_GET ? "get" : "getnext"));
         DEBUGMSGOID(("mprmon/table", name, len));
         DEBUGMSG(("mprmon/table", "\n"));
-        cmp = snmp_oid_ncompare(name, len, mib_entry_oid, entry_len, entry_len);
-        if (cmp == 0)
-            suffix_len =
-                mib_agent_suffix(name + entry_len, len - entry_len, suffix, 3);
+        cmp = mib_agent_below(vb, mib_entry_oid, entry_len, suffix, 3,
+                              &suffix_len);
 
         if (reqinfo->mode == MODE_GET) {
             enum mib_lookup res = MIB_NO_SUCH_OBJECT;
