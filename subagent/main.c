@@ -272,11 +272,18 @@ static void main_reload(struct main_daemon *d, const char *config_path)
  */
 static void main_log_schedule(struct main_daemon *d)
 {
-    uint64_t now = mono_now_ms();
-    size_t in_flight = routers_in_flight(d->routers);
+    uint64_t now, due;
+    size_t in_flight;
+    long next;
+
+    /* Every turn of the loop comes here: nothing to do unless debugging. */
+    if (!snmp_get_do_debugging())
+        return;
+    now = mono_now_ms();
+    in_flight = routers_in_flight(d->routers);
     /* With nothing in flight the wakeup is the next probe's due time. */
-    long next = in_flight == 0 ? routers_next_wakeup_ms(d->routers, now) : -1;
-    uint64_t due = next < 0 ? UINT64_MAX : now + (uint64_t)next;
+    next = in_flight == 0 ? routers_next_wakeup_ms(d->routers, now) : -1;
+    due = next < 0 ? UINT64_MAX : now + (uint64_t)next;
 
     if (in_flight == d->logged_in_flight && due == d->logged_due_ms)
         return;

@@ -153,6 +153,24 @@ START_TEST(test_rpc_auth)
 }
 END_TEST
 
+/* Each line, alone in a router block, is refused at its line (4) with
+ * a message that names the key. */
+static void assert_router_lines_refused(const char *const *lines, size_t n,
+                                        const char *key)
+{
+    struct daemon_config cfg;
+    char err[256], text[256];
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(text, sizeof text,
+                 "router 1 {\n    name a\n    address 192.0.2.1\n    %s\n}\n",
+                 lines[i]);
+        ck_assert_int_eq(parse(text, &cfg, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, "test.conf:4:") && strstr(err, key),
+                      "%s: %s", lines[i], err);
+    }
+}
+
 START_TEST(test_collect)
 {
     static const char good[] = "defaults {\n"
@@ -182,7 +200,7 @@ START_TEST(test_collect)
                                       "collect none interfaces", "collect",
                                       "collect ports ports"};
     struct daemon_config cfg;
-    char err[256], text[256];
+    char err[256];
 
     ck_assert_int_eq(parse(good, &cfg, err, sizeof err), 0);
     ck_assert_uint_eq(cfg.routers[0].collect,
@@ -197,14 +215,7 @@ START_TEST(test_collect)
     ck_assert(router_config_same_target(&cfg.routers[0], &other));
     ck_assert(!router_config_equal(&cfg.routers[0], &other));
     config_free(&cfg);
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        snprintf(text, sizeof text,
-                 "router 1 {\n    name a\n    address 192.0.2.1\n    %s\n}\n",
-                 bad[i]);
-        ck_assert_int_eq(parse(text, &cfg, err, sizeof err), -1);
-        ck_assert_msg(strstr(err, "test.conf:4:") && strstr(err, "collect"),
-                      "%s: %s", bad[i], err);
-    }
+    assert_router_lines_refused(bad, sizeof bad / sizeof bad[0], "collect");
     /* Nothing collected unless asked. */
     ck_assert_int_eq(parse("router 1 {\n    name a\n    address 192.0.2.1\n}\n",
                            &cfg, err, sizeof err),
@@ -238,7 +249,7 @@ START_TEST(test_ports_exhausted)
                                       "ports-exhausted 50%",
                                       "ports-exhausted"};
     struct daemon_config cfg;
-    char err[256], text[256];
+    char err[256];
 
     ck_assert_int_eq(parse(good, &cfg, err, sizeof err), 0);
     ck_assert_uint_eq(cfg.routers[0].ports_exhausted_pct, 90);
@@ -250,15 +261,8 @@ START_TEST(test_ports_exhausted)
     ck_assert(router_config_same_target(&cfg.routers[0], &other));
     ck_assert(!router_config_equal(&cfg.routers[0], &other));
     config_free(&cfg);
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        snprintf(text, sizeof text,
-                 "router 1 {\n    name a\n    address 192.0.2.1\n    %s\n}\n",
-                 bad[i]);
-        ck_assert_int_eq(parse(text, &cfg, err, sizeof err), -1);
-        ck_assert_msg(strstr(err, "test.conf:4:") &&
-                          strstr(err, "ports-exhausted"),
-                      "%s: %s", bad[i], err);
-    }
+    assert_router_lines_refused(bad, sizeof bad / sizeof bad[0],
+                                "ports-exhausted");
     /* All of one type's ports in use, unless told otherwise. */
     ck_assert_int_eq(parse("router 1 {\n    name a\n    address 192.0.2.1\n}\n",
                            &cfg, err, sizeof err),
